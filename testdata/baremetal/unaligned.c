@@ -1,0 +1,2 @@
+#include "rt.h"
+int main(void) { check("hello", 1); return finish("unaligned"); }
