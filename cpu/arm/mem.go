@@ -245,10 +245,10 @@ func (c *CPU) st8(va, v uint32) bool {
 // Unprivileged variants (LDRT, LDRBT, STRT, STRBT) and the general entry
 // points with explicit flags.
 
-func (c *CPU) ld32T(va uint32) (uint32, bool)       { return c.loadSlow(va, 4, flagUser) }
-func (c *CPU) ld8T(va uint32) (uint32, bool)        { return c.loadSlow(va, 1, flagUser) }
-func (c *CPU) st32T(va, v uint32) bool              { return c.storeSlow(va, 4, v, flagUser) }
-func (c *CPU) st8T(va, v uint32) bool               { return c.storeSlow(va, 1, v, flagUser) }
+func (c *CPU) ld32T(va uint32) (uint32, bool)              { return c.loadSlow(va, 4, flagUser) }
+func (c *CPU) ld8T(va uint32) (uint32, bool)               { return c.loadSlow(va, 1, flagUser) }
+func (c *CPU) st32T(va, v uint32) bool                     { return c.storeSlow(va, 4, v, flagUser) }
+func (c *CPU) st8T(va, v uint32) bool                      { return c.storeSlow(va, 1, v, flagUser) }
 func (c *CPU) load(va uint32, size, fl int) (uint32, bool) { return c.loadSlow(va, size, fl) }
 func (c *CPU) store(va uint32, size int, v uint32, fl int) bool {
 	return c.storeSlow(va, size, v, fl)
