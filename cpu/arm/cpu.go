@@ -545,3 +545,29 @@ func (c *CPU) condPass(cond uint32) bool {
 	}
 	return true
 }
+
+// waitForInterrupt implements WFI (and WFE without a pending event): the
+// core halts after this instruction until an interrupt is asserted, masked
+// or not.
+func (c *CPU) waitForInterrupt() {
+	c.halted = true
+	c.nextPC = c.nextInsn()
+	c.branched = true
+}
+
+// bankedSP returns the SP of mode m (SRS uses the target mode's stack).
+func (c *CPU) bankedSP(m uint32) uint32 {
+	if bankOf(m) == bankOf(c.mode) {
+		return c.R[13]
+	}
+	return c.bankSP[bankOf(m)]
+}
+
+// setBankedSP writes the SP of mode m.
+func (c *CPU) setBankedSP(m uint32, v uint32) {
+	if bankOf(m) == bankOf(c.mode) {
+		c.R[13] = v
+		return
+	}
+	c.bankSP[bankOf(m)] = v
+}
