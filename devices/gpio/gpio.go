@@ -142,7 +142,8 @@ func (b *bank) pins(in uint32) uint32 {
 }
 
 // SetInput drives the external level of an input-capable pin. Pins that do
-// not exist or cannot be inputs ignore it.
+// not exist or cannot be inputs ignore it. Like Read and Write it must run
+// on the machine goroutine (host-side producers go through vclock.Post).
 func (g *GPIO) SetInput(pin int, level bool) {
 	if pin < 0 || pin >= NumPins {
 		return
