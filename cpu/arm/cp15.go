@@ -695,3 +695,27 @@ func (c *CPU) cp14RegPtr(opc2, crm uint32) *uint32 {
 }
 
 func (c *CPU) cp14Reg(opc2, crm uint32) uint32 { return *c.cp14RegPtr(opc2, crm) }
+
+// SetCP15 writes a CP15 register as a privileged MCR would (loaders, tests,
+// debuggers). It returns false for registers that do not exist.
+func (c *CPU) SetCP15(opc1, crn, crm, opc2, v uint32) bool {
+	saved := c.mode
+	if saved == ModeUSR {
+		c.mode = ModeSYS
+	}
+	ok := c.cp15Write(cpReg{opc1, crn, crm, opc2}, v)
+	c.mode = saved
+	c.branched = false
+	return ok
+}
+
+// CP15 reads a CP15 register as a privileged MRC would.
+func (c *CPU) CP15(opc1, crn, crm, opc2 uint32) (uint32, bool) {
+	saved := c.mode
+	if saved == ModeUSR {
+		c.mode = ModeSYS
+	}
+	v, ok := c.cp15Read(cpReg{opc1, crn, crm, opc2})
+	c.mode = saved
+	return v, ok
+}
