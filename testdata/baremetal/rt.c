@@ -109,7 +109,9 @@ void exc_dispatch(int type, struct frame *f)
 	last.type = type;
 	last.lr = f->lr;
 	last.spsr = f->spsr;
-	last.mode = get_cpsr() & 0x1f;
+	last.cpsr = get_cpsr();
+	last.mode = last.cpsr & 0x1f;
+	last.seq = (last.seq << 4) | type;
 	if (type == EXC_DABT) {
 		asm volatile("mrc p15, 0, %0, c5, c0, 0" : "=r"(v)); last.dfsr = v;
 		asm volatile("mrc p15, 0, %0, c6, c0, 0" : "=r"(v)); last.dfar = v;
@@ -180,4 +182,11 @@ void mmu_off(void)
 {
 	set_sctlr(get_sctlr() & ~(SCTLR_M | SCTLR_A));
 	tlb_inv_all();
+}
+
+int have_security(void)
+{
+	u32 pfr1;
+	asm volatile("mrc p15, 0, %0, c0, c1, 1" : "=r"(pfr1));
+	return ((pfr1 >> 4) & 15) != 0;
 }

@@ -22,6 +22,8 @@ struct excrec {
 	u32 imm;	/* SVC immediate (ARM: 24 bits, Thumb: 8 bits) */
 	u32 dfsr, dfar, ifsr, ifar;
 	u32 mode;	/* CPSR mode the handler ran in */
+	u32 cpsr;	/* full CPSR in the handler */
+	u32 seq;	/* types of recent exceptions, 4 bits each, newest low */
 };
 extern volatile struct excrec last;
 /* If non-zero, the next exception returns here (then cleared). */
@@ -30,6 +32,10 @@ extern volatile u32 resume_at;
  * then set f->lr to the return address). */
 extern int (*volatile exc_hook)(int type, struct frame *f);
 extern u32 vector_addr[8];
+void exc_und(void), exc_svc(void), exc_irq(void);
+#define exc_und_default exc_und
+#define exc_svc_default exc_svc
+#define exc_irq_default exc_irq
 extern u32 vectors[];
 extern u32 mon_vectors[];
 
@@ -41,6 +47,8 @@ void set_irq(int level);
 void set_fiq(int level);
 u32 insn_count(void);
 void plat_init(void);
+int have_security(void);	/* ID_PFR1 Security Extensions */
+u32 call_resume(u32 target, u32 arg);	/* blx target; on exception resumes, returning 0xdead */
 
 extern int failures;
 void check(const char *name, int ok);

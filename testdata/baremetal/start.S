@@ -110,3 +110,30 @@ mon_smc:
 	ldmfd	sp!, {r0, r1}
 	msr	spsr_cxsf, r0
 	ldmfd	sp!, {r0-r12, pc}^
+
+/* u32 call_resume(u32 target, u32 arg): calls target(arg); if an exception
+ * handled by the default handler interrupts it, resumes here and returns
+ * 0xdead. */
+	.global	call_resume
+call_resume:
+	push	{r4, lr}
+	ldr	r2, =resume_at
+	adr	r3, 1f
+	str	r3, [r2]
+	ldr	r2, =cr_sp
+	str	sp, [r2]
+	mov	r2, r0
+	mov	r0, r1
+	blx	r2
+	b	2f
+1:	ldr	sp, =cr_sp
+	ldr	sp, [sp]
+	ldr	r0, =0xdead
+2:	ldr	r2, =resume_at
+	mov	r3, #0
+	str	r3, [r2]
+	pop	{r4, pc}
+
+	.bss
+	.align	2
+cr_sp:	.space	4
