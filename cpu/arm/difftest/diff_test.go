@@ -1,0 +1,321 @@
+//go:build unicorn
+
+package difftest
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"math/rand"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ast2500emu/ast2500emu/cpu/arm"
+	"github.com/ast2500emu/ast2500emu/internal/unicorn"
+)
+
+var (
+	flagCases = flag.Int("diff.cases", 0, "number of differential cases (default $DIFF_CASES or 200000)")
+	flagSeed  = flag.Int64("diff.seed", 1, "random seed")
+	flagClass = flag.String("diff.class", "", "only classes whose name contains this")
+	flagShow  = flag.Int("diff.show", 20, "mismatches to print")
+)
+
+const (
+	ramSize  = 16 << 20
+	codeLo   = 0x1000
+	codeHi   = 0x40000
+	memLo    = 0x100000
+	memHi    = 0xF00000
+	winLo    = 0x7E0000
+	winHi    = 0x820000
+	sctlrVal = 0x00450078 // reset value with U=1 (ARMv6 unaligned support, as Linux runs)
+)
+
+// flatBus is RAM at physical 0 for our CPU.
+type flatBus struct{ ram []byte }
+
+func (b *flatBus) Page(pa uint32) []byte {
+	if pa >= ramSize {
+		return nil
+	}
+	p := pa &^ 0xFFF
+	return b.ram[p : p+4096]
+}
+func (b *flatBus) Read(pa uint32, size int) (uint64, bool)  { return 0, false }
+func (b *flatBus) Write(pa uint32, size int, v uint64) bool { return false }
+
+type harness struct {
+	t      *testing.T
+	uc     *unicorn.Engine
+	cpu    *arm.CPU
+	bus    *flatBus
+	excOur int
+	slot   uint32
+}
+
+func newHarness(t *testing.T) *harness {
+	uc, err := unicorn.New()
+	if err != nil {
+		t.Skipf("unicorn unavailable: %v", err)
+	}
+	if err := uc.Map(0, ramSize); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, uc: uc, bus: &flatBus{ram: make([]byte, ramSize)}}
+	h.cpu = arm.New(h.bus)
+	h.cpu.SetHooks(&arm.Hooks{Exception: func(kind int, from, vec uint32) {
+		if h.excOur == -1 {
+			h.excOur = kind
+		}
+	}})
+	r := rand.New(rand.NewSource(99))
+	r.Read(h.bus.ram[memLo:memHi])
+	if err := uc.Write(0, h.bus.ram); err != nil {
+		t.Fatal(err)
+	}
+	if err := uc.SetCP(15, 1, 0, 0, 0, sctlrVal); err != nil {
+		t.Fatal(err)
+	}
+	if !h.cpu.SetCP15(0, 1, 0, 0, sctlrVal) {
+		t.Fatal("cannot set SCTLR")
+	}
+	h.slot = codeLo
+	return h
+}
+
+type result struct {
+	exc  int // QEMU numbering; -1 none
+	regs [16]uint32
+	cpsr uint32
+}
+
+func (r result) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "exc=%d cpsr=%08x", r.exc, r.cpsr)
+	for i, v := range r.regs {
+		fmt.Fprintf(&b, " r%d=%08x", i, v)
+	}
+	return b.String()
+}
+
+// ourExc maps our exception kinds to QEMU's numbers.
+func (h *harness) ourExc() int {
+	switch h.excOur {
+	case -1:
+		return -1
+	case 1:
+		return unicorn.ExcpUDEF
+	case 2:
+		return unicorn.ExcpSWI
+	case 3:
+		if v, _ := h.cpu.CP15(0, 5, 0, 1); v&0x40F == 2 {
+			return unicorn.ExcpBKPT
+		}
+		return unicorn.ExcpPrefetchAbort
+	case 4:
+		return unicorn.ExcpDataAbort
+	case 7:
+		return unicorn.ExcpSMC
+	}
+	return 100 + h.excOur
+}
+
+type mismatch struct {
+	class string
+	ops   []uint32
+	pre   [15]uint32
+	cpsr  uint32
+	ours  result
+	ref   result
+	what  string
+}
+
+func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
+	op := c.Gen(r)
+	var ops []uint32
+	if c.Prefix != nil {
+		ops = append(ops, c.Prefix(r, op)...)
+	}
+	ops = append(ops, op)
+	regs := RandomRegs(r, c.Mem, memLo, memHi)
+	cpsr := uint32(arm.ModeSYS) | 0x1C0 | r.Uint32()&0xF80F0000
+	if c.Mem && r.Intn(5) == 0 {
+		cpsr |= 1 << 9 // big-endian data
+	}
+	size := uint32(4)
+	if c.Thumb {
+		cpsr |= 1 << 5
+		size = 2
+	}
+	if h.slot+16 > codeHi {
+		h.slot = codeLo
+		h.uc.FlushCode(codeLo, codeHi)
+	}
+	pc := h.slot
+	h.slot += 16
+	var code [16]byte
+	for i, o := range ops {
+		if c.Thumb {
+			code[2*i], code[2*i+1] = byte(o), byte(o>>8)
+		} else {
+			code[4*i], code[4*i+1], code[4*i+2], code[4*i+3] = byte(o), byte(o>>8), byte(o>>16), byte(o>>24)
+		}
+	}
+	copy(h.bus.ram[pc:], code[:])
+	h.cpu.InvalidatePhys(pc, 16)
+	h.uc.Write(uint64(pc), code[:])
+	h.uc.FlushCode(uint64(pc), uint64(pc+16))
+
+	// Reference.
+	h.uc.SetReg(unicorn.RegCPSR, cpsr)
+	for i := 0; i < 15; i++ {
+		h.uc.SetReg(unicorn.RegR0+i, regs[i])
+	}
+	var ref result
+	ref.exc = -1
+	upc := pc
+	for range ops {
+		start := upc
+		if c.Thumb {
+			start |= 1
+		}
+		n, err := h.uc.Step(start)
+		if err == unicorn.ErrUnmapped {
+			n = unicorn.ExcpDataAbort
+		} else if err != nil {
+			ref.exc = 200
+			break
+		}
+		if n >= 0x10000 {
+			n = -1
+		}
+		if n != -1 {
+			ref.exc = n
+			break
+		}
+		upc = h.uc.Reg(unicorn.RegPC)
+		if h.uc.Reg(unicorn.RegCPSR)&(1<<5) != 0 != c.Thumb {
+			break // state changed (BLX): stop after it
+		}
+	}
+	for i := 0; i < 16; i++ {
+		ref.regs[i] = h.uc.Reg(unicorn.RegR0 + i)
+	}
+	ref.cpsr = h.uc.Reg(unicorn.RegCPSR)
+
+	// Ours.
+	h.cpu.SetCPSR(cpsr)
+	for i := 0; i < 15; i++ {
+		h.cpu.SetReg(i, regs[i])
+	}
+	h.cpu.SetPC(pc)
+	h.excOur = -1
+	var ours result
+	for range ops {
+		h.cpu.Step()
+		if h.excOur != -1 || h.cpu.Thumb() != c.Thumb {
+			break
+		}
+	}
+	ours.exc = h.ourExc()
+	for i := 0; i < 16; i++ {
+		ours.regs[i] = h.cpu.Reg(i)
+	}
+	ours.cpsr = h.cpu.CPSR()
+
+	m := &mismatch{class: c.Name, ops: ops, pre: regs, cpsr: cpsr, ours: ours, ref: ref}
+	switch {
+	case ours.exc != ref.exc:
+		m.what = "exception"
+		return m, false
+	case ours.exc != -1:
+		return nil, true // both raised the same exception: state after entry is not comparable
+	case ours.regs != ref.regs || ours.cpsr != ref.cpsr:
+		m.what = "registers"
+		return m, false
+	}
+	if c.Mem {
+		a := make([]byte, winHi-winLo)
+		h.uc.Read(winLo, a)
+		if !bytes.Equal(a, h.bus.ram[winLo:winHi]) {
+			for i := range a {
+				if a[i] != h.bus.ram[winLo+i] {
+					m.what = fmt.Sprintf("memory at %#x: ours %02x ref %02x", winLo+i, h.bus.ram[winLo+i], a[i])
+					break
+				}
+			}
+			copy(h.bus.ram[winLo:winHi], a)
+			return m, false
+		}
+	}
+	return nil, true
+}
+
+func (h *harness) resync() {
+	h.uc.Read(0, h.bus.ram[:codeLo])
+	h.uc.Read(memLo, h.bus.ram[memLo:memHi])
+	h.cpu.InvalidatePhys(0, ramSize)
+}
+
+func cases() int {
+	if *flagCases > 0 {
+		return *flagCases
+	}
+	if v, err := strconv.Atoi(os.Getenv("DIFF_CASES")); err == nil && v > 0 {
+		return v
+	}
+	return 200000
+}
+
+func runClasses(t *testing.T, classes []Class) {
+	h := newHarness(t)
+	defer h.uc.Close()
+	var sel []*Class
+	for i := range classes {
+		if strings.Contains(classes[i].Name, *flagClass) {
+			sel = append(sel, &classes[i])
+		}
+	}
+	if len(sel) == 0 {
+		t.Skip("no class selected")
+	}
+	r := rand.New(rand.NewSource(*flagSeed))
+	n := cases()
+	count := map[string]int{}
+	bad := map[string]int{}
+	shown := 0
+	for i := 0; i < n; i++ {
+		c := sel[i%len(sel)]
+		count[c.Name]++
+		m, ok := h.run(c, r)
+		if !ok {
+			bad[c.Name]++
+			if shown < *flagShow {
+				shown++
+				t.Errorf("%s %08x: %s mismatch\n  pre  cpsr=%08x %x\n  ours %v\n  ref  %v", m.class, m.ops, m.what, m.cpsr, m.pre, m.ours, m.ref)
+			}
+		}
+		if i%20000 == 19999 {
+			h.resync()
+		}
+	}
+	names := make([]string, 0, len(count))
+	for k := range count {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	total, totalBad := 0, 0
+	for _, k := range names {
+		t.Logf("class %-22s cases %8d mismatches %d", k, count[k], bad[k])
+		total += count[k]
+		totalBad += bad[k]
+	}
+	t.Logf("differential: %d cases over %d classes, %d mismatches", total, len(names), totalBad)
+}
+
+func TestDiffARM(t *testing.T)   { runClasses(t, ARMClasses) }
+func TestDiffThumb(t *testing.T) { runClasses(t, ThumbClasses) }
