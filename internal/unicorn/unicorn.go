@@ -68,6 +68,20 @@ const (
 	RegS0    = C.UC_ARM_REG_S0
 )
 
+// RegR returns the identifier of core register n (0-15); R13-R15 are not
+// contiguous with R0-R12 in Unicorn's numbering.
+func RegR(n int) int {
+	switch n {
+	case 13:
+		return C.UC_ARM_REG_SP
+	case 14:
+		return C.UC_ARM_REG_LR
+	case 15:
+		return C.UC_ARM_REG_PC
+	}
+	return RegR0 + n
+}
+
 // QEMU exception numbers reported to the interrupt hook.
 const (
 	ExcpUDEF          = 1

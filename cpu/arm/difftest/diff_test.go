@@ -146,10 +146,8 @@ func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
 	if c.Mem && r.Intn(5) == 0 {
 		cpsr |= 1 << 9 // big-endian data
 	}
-	size := uint32(4)
 	if c.Thumb {
 		cpsr |= 1 << 5
-		size = 2
 	}
 	if h.slot+16 > codeHi {
 		h.slot = codeLo
@@ -173,7 +171,7 @@ func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
 	// Reference.
 	h.uc.SetReg(unicorn.RegCPSR, cpsr)
 	for i := 0; i < 15; i++ {
-		h.uc.SetReg(unicorn.RegR0+i, regs[i])
+		h.uc.SetReg(unicorn.RegR(i), regs[i])
 	}
 	var ref result
 	ref.exc = -1
@@ -203,7 +201,7 @@ func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
 		}
 	}
 	for i := 0; i < 16; i++ {
-		ref.regs[i] = h.uc.Reg(unicorn.RegR0 + i)
+		ref.regs[i] = h.uc.Reg(unicorn.RegR(i))
 	}
 	ref.cpsr = h.uc.Reg(unicorn.RegCPSR)
 
