@@ -25,7 +25,7 @@ for p in $PROGS; do
 	extra=
 	[ -f ${p}_asm.S ] && extra=${p}_asm.S
 	${CROSS}gcc $CFLAGS -T link.ld -static -Wl,--build-id=none,--no-warn-rwx-segments,-z,noexecstack -nostartfiles -o $OUT/$p.elf \
-		start.S rt.c $p.c $extra -lgcc
+		start.S rt.c access.S $p.c $extra -lgcc
 	${CROSS}objcopy -O binary $OUT/$p.elf $OUT/$p.bin
 	[ "$OUT" = . ] && ${CROSS}strip -g $p.elf
 done
