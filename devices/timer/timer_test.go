@@ -56,7 +56,7 @@ func (r *rig) to(ns uint64) {
 	r.clk.RunDue()
 }
 
-func (r *rig) rd(off uint32) uint32     { return r.tm.Read(off, 4) }
+func (r *rig) rd(off uint32) uint32    { return r.tm.Read(off, 4) }
 func (r *rig) wr(off uint32, v uint32) { r.tm.Write(off, 4, v) }
 
 func (r *rig) wantEdges(i int, want ...uint64) {
