@@ -112,6 +112,8 @@ void exc_dispatch(int type, struct frame *f)
 	last.cpsr = get_cpsr();
 	last.mode = last.cpsr & 0x1f;
 	last.seq = (last.seq << 4) | type;
+	if (type == EXC_UND && !(f->spsr & (1 << 5)))
+		last.insn = *(u32 *)(f->lr - 4);
 	if (type == EXC_DABT) {
 		asm volatile("mrc p15, 0, %0, c5, c0, 0" : "=r"(v)); last.dfsr = v;
 		asm volatile("mrc p15, 0, %0, c6, c0, 0" : "=r"(v)); last.dfar = v;

@@ -23,6 +23,7 @@ struct excrec {
 	u32 dfsr, dfar, ifsr, ifar;
 	u32 mode;	/* CPSR mode the handler ran in */
 	u32 cpsr;	/* full CPSR in the handler */
+	u32 insn;	/* UND from ARM state: the faulting instruction */
 	u32 seq;	/* types of recent exceptions, 4 bits each, newest low */
 };
 extern volatile struct excrec last;
