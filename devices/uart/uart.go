@@ -114,17 +114,23 @@ type Config struct {
 	UARTClockHz uint64        // UART reference clock (0: DefaultClockHz)
 	Out         func(b byte)  // receives each transmitted byte (nil: discard)
 	Log         *mmio.Log     // nil: mmio.Default
+	// TxCharNs, when non-zero, is the transmit time of one character in
+	// ns instead of the line rate: the machine's console uses a short
+	// value so that kernels polling LSR for THRE do not spend most of the
+	// boot waiting for a 115200-baud line (QEMU transmits instantly).
+	TxCharNs uint64
 }
 
 // UART is a 16550A. It implements mmio.Device and mmio.Resetter. All methods
 // must be called on the machine goroutine.
 type UART struct {
-	name    string
-	clk     *vclock.Clock
-	irq     mmio.Line
-	clockHz uint64
-	out     func(byte)
-	log     *mmio.Log
+	name     string
+	clk      *vclock.Clock
+	irq      mmio.Line
+	clockHz  uint64
+	txCharNs uint64
+	out      func(byte)
+	log      *mmio.Log
 
 	ier, lcr, mcr, scr uint8
 	dll, dlm           uint8
@@ -162,15 +168,16 @@ type UART struct {
 // New returns a UART in its power-on state.
 func New(cfg Config) *UART {
 	u := &UART{
-		name:    cfg.Name,
-		clk:     cfg.Clock,
-		irq:     cfg.IRQ,
-		clockHz: cfg.UARTClockHz,
-		out:     cfg.Out,
-		log:     cfg.Log,
-		extCTS:  true,
-		extDSR:  true,
-		extDCD:  true,
+		name:     cfg.Name,
+		clk:      cfg.Clock,
+		irq:      cfg.IRQ,
+		clockHz:  cfg.UARTClockHz,
+		txCharNs: cfg.TxCharNs,
+		out:      cfg.Out,
+		log:      cfg.Log,
+		extCTS:   true,
+		extDSR:   true,
+		extDCD:   true,
 	}
 	if u.name == "" {
 		u.name = "uart"
@@ -252,6 +259,14 @@ func (u *UART) CharTime() uint64 {
 		ns = 1
 	}
 	return ns
+}
+
+// txTime is the transmit time of one character.
+func (u *UART) txTime() uint64 {
+	if u.txCharNs != 0 {
+		return u.txCharNs
+	}
+	return u.CharTime()
 }
 
 // Receive queues bytes arriving from the host. They enter the receiver one
@@ -457,7 +472,7 @@ func (u *UART) startTx() {
 	u.txHead = (u.txHead + 1) % fifoSize
 	u.txCount--
 	u.tsrBusy = true
-	u.txTimer.SetAfter(u.CharTime())
+	u.txTimer.SetAfter(u.txTime())
 	if u.txCount == 0 {
 		u.thrIPending = true
 	}

@@ -1,0 +1,267 @@
+// Package machine runs an AST2500 board: it owns the CPU, the SoC and the
+// virtual clock, and drives them in one loop on one goroutine.
+//
+// The loop alternates CPU slices with device events. A slice lasts until
+// the next deadline on the clock (at the nominal instruction rate), so
+// device time is exact to the instruction block. When the CPU idles in WFI,
+// guest time jumps to the next deadline (or, with nothing scheduled, the
+// loop sleeps until host input arrives); in paced mode the jump waits for
+// the wall clock to catch up, so that an interactive guest's sleep(1) takes
+// a second. Resets (watchdog, reboot) are handled here: every device is
+// reset, the boot loader runs again, and the run continues.
+package machine
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/ast2500emu/ast2500emu/cpu/arm"
+	"github.com/ast2500emu/ast2500emu/mmio"
+	"github.com/ast2500emu/ast2500emu/soc/ast2500"
+	"github.com/ast2500emu/ast2500emu/vclock"
+)
+
+// Exit says why Run returned.
+type Exit int
+
+const (
+	ExitPowerOff Exit = iota // the guest powered off
+	ExitReset                // the guest reset and NoReboot was set
+	ExitStopped              // Stop was called (user quit, test harness)
+	ExitHalted               // the guest halted ("System halted")
+	ExitBudget               // the instruction budget ran out
+)
+
+func (e Exit) String() string {
+	return [...]string{"power-off", "reset", "stopped", "halted", "budget"}[e]
+}
+
+// Config describes a machine.
+type Config struct {
+	SoC ast2500.Config
+	// Boot prepares the machine to run (loads images, sets the CPU's
+	// entry state). It runs at power-on and after every reset.
+	Boot func(m *Machine) error
+	// Paced keeps guest time from running ahead of wall time.
+	Paced bool
+	// NoReboot makes a guest reset end the run instead.
+	NoReboot bool
+	// PsPerInsn is the nominal instruction period (0: vclock default).
+	PsPerInsn uint64
+	// Console receives UART5 output (after power-off detection).
+	Console func(b byte)
+	// MaxInsns stops the run after this many instructions (0: no limit).
+	MaxInsns uint64
+}
+
+// Machine is a running AST2500 board.
+type Machine struct {
+	cfg   Config
+	CPU   *arm.CPU
+	SoC   *ast2500.SoC
+	Clock *vclock.Clock
+	Log   *mmio.Log
+
+	line     []byte // current console line (for power-off detection)
+	exit     atomic.Int32
+	exitSet  atomic.Bool
+	resetReq int // watchdog index + 1 of a pending reset
+	Resets   int // number of resets so far
+
+	// ConsoleHook, when set, sees every console byte (smoke tests).
+	ConsoleHook func(b byte)
+}
+
+// ErrNoBoot is returned when the machine has nothing to run.
+var ErrNoBoot = errors.New("machine: no boot method configured")
+
+// New builds the machine.
+func New(cfg Config) (*Machine, error) {
+	m := &Machine{cfg: cfg}
+	m.Clock = vclock.New(cfg.PsPerInsn)
+	sc := cfg.SoC
+	sc.Clock = m.Clock
+	if sc.Log == nil {
+		sc.Log = mmio.Default
+	}
+	m.Log = sc.Log
+	sc.Console = m.consoleByte
+	sc.ResetRequest = func(wdt int) {
+		m.resetReq = wdt + 1
+		if m.CPU != nil {
+			m.CPU.Stop()
+		}
+	}
+	soc, err := ast2500.New(sc)
+	if err != nil {
+		return nil, err
+	}
+	m.SoC = soc
+	m.CPU = arm.New(soc)
+	m.Clock.Attach(&m.CPU.Insns)
+	soc.SetDMANotifier(m.CPU)
+	soc.ConnectCPU(mmio.LineFunc(m.CPU.SetIRQ), mmio.LineFunc(m.CPU.SetFIQ))
+	if cfg.Boot == nil {
+		return nil, ErrNoBoot
+	}
+	if err := cfg.Boot(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Stop ends Run at the next opportunity with ExitStopped. Safe from any
+// goroutine.
+func (m *Machine) Stop() { m.finish(ExitStopped) }
+
+func (m *Machine) finish(e Exit) {
+	if m.exitSet.CompareAndSwap(false, true) {
+		m.exit.Store(int32(e))
+	}
+	m.CPU.Stop()
+	m.Clock.Wake()
+}
+
+// Input delivers console input from any goroutine.
+func (m *Machine) Input(p []byte) {
+	b := append([]byte(nil), p...)
+	m.Clock.Post(func() { m.SoC.UART[4].Receive(b) })
+}
+
+// consoleByte receives UART5 output on the machine goroutine.
+func (m *Machine) consoleByte(b byte) {
+	if m.cfg.Console != nil {
+		m.cfg.Console(b)
+	}
+	if m.ConsoleHook != nil {
+		m.ConsoleHook(b)
+	}
+	if b == '\n' {
+		m.checkLine(string(m.line))
+		m.line = m.line[:0]
+		return
+	}
+	if len(m.line) < 256 {
+		m.line = append(m.line, b)
+	}
+}
+
+// checkLine watches the kernel's last words. The AST2500 has no power
+// controller that Linux drives, so "reboot: Power down" is the power-off
+// signal (QEMU's romulus-bmc simply stops there).
+func (m *Machine) checkLine(l string) {
+	switch {
+	case contains(l, "reboot: Power down"):
+		m.finish(ExitPowerOff)
+	case contains(l, "reboot: System halted"):
+		m.finish(ExitHalted)
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+// reset performs a SoC reset (watchdog or reboot) and reruns the boot.
+func (m *Machine) reset() error {
+	m.Resets++
+	m.SoC.Reset()
+	m.CPU.Reset()
+	m.line = m.line[:0]
+	return m.cfg.Boot(m)
+}
+
+// maxSlice bounds a CPU slice so host input and Stop are noticed quickly.
+const maxSlice = 200000
+
+// Run runs the machine until it powers off, halts, resets with NoReboot,
+// or Stop is called.
+func (m *Machine) Run() (Exit, error) {
+	c := m.CPU
+	clk := m.Clock
+	wallStart := time.Now()
+	guestStart := clk.Now()
+	for {
+		if m.exitSet.Load() {
+			return Exit(m.exit.Load()), nil
+		}
+		if m.resetReq != 0 {
+			wdt := m.resetReq - 1
+			m.resetReq = 0
+			if m.cfg.NoReboot {
+				return ExitReset, nil
+			}
+			if err := m.reset(); err != nil {
+				return ExitReset, fmt.Errorf("reset: %w", err)
+			}
+			m.SoC.SCU.SetResetCause(wdtCause(wdt))
+			continue
+		}
+		clk.RunPosted()
+		clk.RunDue()
+		if m.cfg.MaxInsns != 0 && c.Insns >= m.cfg.MaxInsns {
+			return ExitBudget, nil
+		}
+		budget := uint64(maxSlice)
+		next, haveNext := clk.Next()
+		if haveNext {
+			if n := clk.InsnsUntil(next); n < budget {
+				budget = n
+			}
+		}
+		if m.cfg.MaxInsns != 0 && m.cfg.MaxInsns-c.Insns < budget {
+			budget = m.cfg.MaxInsns - c.Insns
+		}
+		c.Run(budget)
+		if m.cfg.Paced {
+			m.pace(wallStart, guestStart)
+		}
+		if !c.Halted() {
+			continue
+		}
+		// Idle in WFI: jump to the next event, or wait for input.
+		if m.exitSet.Load() || m.resetReq != 0 || clk.Pending() {
+			continue
+		}
+		next, haveNext = clk.Next()
+		if !haveNext {
+			<-clk.WaitChan()
+			continue
+		}
+		if m.cfg.Paced {
+			wait := time.Duration(next-guestStart) - time.Since(wallStart)
+			if wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-clk.WaitChan():
+				case <-t.C:
+				}
+				t.Stop()
+				if clk.Pending() || m.exitSet.Load() {
+					continue
+				}
+			}
+		}
+		clk.SkipTo(next)
+	}
+}
+
+// pace sleeps while guest time is more than 10 ms ahead of wall time.
+func (m *Machine) pace(wallStart time.Time, guestStart uint64) {
+	ahead := time.Duration(m.Clock.Now()-guestStart) - time.Since(wallStart)
+	if ahead > 10*time.Millisecond {
+		t := time.NewTimer(ahead)
+		select {
+		case <-m.Clock.WaitChan():
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
