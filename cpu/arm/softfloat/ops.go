@@ -269,3 +269,55 @@ func fromInt(a uint64, neg bool, f *format, s *Status) uint64 {
 	lz := bits.LeadingZeros64(a) - 1
 	return roundPack(neg, int32(62-lz), a<<uint(lz), f, s)
 }
+
+// Neg32 flips the sign (VNEG): no flags, not affected by FZ, NaNs keep
+// their payload.
+func Neg32(a uint32) uint32 { return a ^ 1<<31 }
+
+// Abs32 clears the sign (VABS).
+func Abs32(a uint32) uint32 { return a &^ (1 << 31) }
+
+// Neg64 flips the sign (VNEG.F64).
+func Neg64(a uint64) uint64 { return a ^ 1<<63 }
+
+// Abs64 clears the sign (VABS.F64).
+func Abs64(a uint64) uint64 { return a &^ (1 << 63) }
+
+// The VFPv2 multiply-accumulate instructions are not fused: the product
+// is rounded (and raises its flags) before the addition. The operand order
+// of the addition (d first) matters for NaN selection; negations are sign
+// flips that also apply to NaNs, as on the VFP11 and in QEMU.
+
+// MulAdd32 is VMLA.F32 (FMACS): d + n*m.
+func MulAdd32(d, n, m uint32, s *Status) uint32 { return Add32(d, Mul32(n, m, s), s) }
+
+// MulSub32 is VMLS.F32 (FNMACS): d - n*m.
+func MulSub32(d, n, m uint32, s *Status) uint32 { return Add32(d, Neg32(Mul32(n, m, s)), s) }
+
+// NMulAdd32 is VNMLA.F32 (FNMSCS): -d - n*m.
+func NMulAdd32(d, n, m uint32, s *Status) uint32 {
+	return Add32(Neg32(d), Neg32(Mul32(n, m, s)), s)
+}
+
+// NMulSub32 is VNMLS.F32 (FMSCS): -d + n*m.
+func NMulSub32(d, n, m uint32, s *Status) uint32 { return Add32(Neg32(d), Mul32(n, m, s), s) }
+
+// NMul32 is VNMUL.F32 (FNMULS): -(n*m).
+func NMul32(n, m uint32, s *Status) uint32 { return Neg32(Mul32(n, m, s)) }
+
+// MulAdd64 is VMLA.F64 (FMACD): d + n*m.
+func MulAdd64(d, n, m uint64, s *Status) uint64 { return Add64(d, Mul64(n, m, s), s) }
+
+// MulSub64 is VMLS.F64 (FNMACD): d - n*m.
+func MulSub64(d, n, m uint64, s *Status) uint64 { return Add64(d, Neg64(Mul64(n, m, s)), s) }
+
+// NMulAdd64 is VNMLA.F64 (FNMSCD): -d - n*m.
+func NMulAdd64(d, n, m uint64, s *Status) uint64 {
+	return Add64(Neg64(d), Neg64(Mul64(n, m, s)), s)
+}
+
+// NMulSub64 is VNMLS.F64 (FMSCD): -d + n*m.
+func NMulSub64(d, n, m uint64, s *Status) uint64 { return Add64(Neg64(d), Mul64(n, m, s), s) }
+
+// NMul64 is VNMUL.F64 (FNMULD): -(n*m).
+func NMul64(n, m uint64, s *Status) uint64 { return Neg64(Mul64(n, m, s)) }

@@ -490,6 +490,16 @@ func TestRules(t *testing.T) {
 	s = rn
 	add("cmp min normals", uint64(Compare64(minN64, den64, false, &s)), s.Flags, CmpGreater, 0)
 
+	// Multiply-accumulate (non-fused; negation flips NaN signs).
+	s = rn
+	add("VMLS NaN product sign flipped", uint64(MulSub32(one32, qnan32, one32, &s)), s.Flags, 0xFFC00001, 0)
+	s = rn
+	add("VNMLA: product SNaN quietened first, then -d wins", uint64(NMulAdd32(qnan32, snan32, one32, &s)), s.Flags, 0xFFC00001, IOC)
+	s = rn
+	add("VMLA double rounding", MulAdd64(0xBFF0000000000000, 0x3FF0000000000001, 0x3FF0000000000001, &s), s.Flags, 0x3CC0000000000000, IXC)
+	s = rn
+	add("VNMUL", NMul64(one64, one64, &s), s.Flags, 0xBFF0000000000000, 0)
+
 	for _, tc := range cases {
 		if tc.r != tc.want || tc.f != tc.wantFlags {
 			t.Errorf("%s: got %#x flags %#x, want %#x flags %#x", tc.name, tc.r, tc.f, tc.want, tc.wantFlags)

@@ -24,7 +24,9 @@ type ucOp struct {
 	dres  bool // result in d0 (else s0)
 	cmp   bool // result is FPSCR NZCV
 	intIn bool // single integer operand taken from s4 (b)
+	acc   bool // accumulates into s0/d0 (initial value c)
 	impl  func(a, b uint64, s *Status) uint64
+	impl3 func(c, a, b uint64, s *Status) uint64
 }
 
 func ucOps() []ucOp {
@@ -60,6 +62,18 @@ func ucOps() []ucOp {
 		{name: "vcvt.u32.f64", insn: 0xeebc0bc1, dbl: true, impl: func(a, _ uint64, s *Status) uint64 { return uint64(F64ToU32(a, true, s)) }},
 		{name: "vcvt.f64.s32", insn: 0xeeb80bc2, dres: true, intIn: true, impl: func(_, b uint64, s *Status) uint64 { return S32ToF64(uint32(b), s) }},
 		{name: "vcvt.f64.u32", insn: 0xeeb80b42, dres: true, intIn: true, impl: func(_, b uint64, s *Status) uint64 { return U32ToF64(uint32(b), s) }},
+		{name: "vmla.f32", insn: 0xee010a02, acc: true, impl3: acc32(MulAdd32)},
+		{name: "vmls.f32", insn: 0xee010a42, acc: true, impl3: acc32(MulSub32)},
+		{name: "vnmla.f32", insn: 0xee110a42, acc: true, impl3: acc32(NMulAdd32)},
+		{name: "vnmls.f32", insn: 0xee110a02, acc: true, impl3: acc32(NMulSub32)},
+		{name: "vnmul.f32", insn: 0xee210a42, impl: u32(NMul32)},
+		{name: "vmla.f64", insn: 0xee010b02, dbl: true, dres: true, acc: true, impl3: MulAdd64},
+		{name: "vmls.f64", insn: 0xee010b42, dbl: true, dres: true, acc: true, impl3: MulSub64},
+		{name: "vnmla.f64", insn: 0xee110b42, dbl: true, dres: true, acc: true, impl3: NMulAdd64},
+		{name: "vnmls.f64", insn: 0xee110b02, dbl: true, dres: true, acc: true, impl3: NMulSub64},
+		{name: "vnmul.f64", insn: 0xee210b42, dbl: true, dres: true, impl: NMul64},
+		{name: "vabs.f32", insn: 0xeeb00ac1, impl: func(a, _ uint64, s *Status) uint64 { return uint64(Abs32(uint32(a))) }},
+		{name: "vneg.f64", insn: 0xeeb10b41, dbl: true, dres: true, impl: func(a, _ uint64, s *Status) uint64 { return Neg64(a) }},
 	}
 }
 
@@ -103,7 +117,7 @@ func newUCHarness(t *testing.T) *ucHarness {
 }
 
 // check runs ops[i] on (a, b) in Unicorn and in this package.
-func (h *ucHarness) check(i int, a, b uint64, st Status) {
+func (h *ucHarness) check(i int, a, b, c uint64, st Status) {
 	op, uc := h.ops[i], h.uc
 	fpscr := st.RMode << 22
 	if st.FZ {
@@ -119,7 +133,10 @@ func (h *ucHarness) check(i int, a, b uint64, st Status) {
 		uc.SetReg(unicorn.RegS0+2, uint32(a))
 		uc.SetReg(unicorn.RegS0+4, uint32(b))
 	}
-	uc.SetReg64(unicorn.RegD0, 0xDEADBEEFDEADBEEF)
+	if !op.acc {
+		c = 0xDEADBEEFDEADBEEF
+	}
+	uc.SetReg64(unicorn.RegD0, c)
 	uc.SetReg(unicorn.RegR0, fpscr)
 	pc := uint32(ucBase + 16*i)
 	for k := uint32(0); k < 3; k++ {
@@ -139,17 +156,26 @@ func (h *ucHarness) check(i int, a, b uint64, st Status) {
 	}
 	wantFlags := out & 0x9F
 	s := st
-	got := op.impl(a, b, &s)
+	var got uint64
+	if op.acc {
+		got = op.impl3(c, a, b, &s)
+	} else {
+		got = op.impl(a, b, &s)
+	}
 	if got != want || s.Flags != wantFlags {
 		h.bad++
 		if h.bad <= 30 {
-			h.t.Errorf("%s(%#x, %#x) rmode=%d fz=%v dn=%v: got %#x flags %#x, unicorn %#x flags %#x",
-				op.name, a, b, st.RMode, st.FZ, st.DN, got, s.Flags, want, wantFlags)
+			h.t.Errorf("%s(%#x, %#x) acc=%#x rmode=%d fz=%v dn=%v: got %#x flags %#x, unicorn %#x flags %#x",
+				op.name, a, b, c, st.RMode, st.FZ, st.DN, got, s.Flags, want, wantFlags)
 		}
 	}
 }
 
 // TestUnicorn runs random edge-biased operands under random FPSCR settings.
+func acc32(f func(d, n, m uint32, s *Status) uint32) func(c, a, b uint64, s *Status) uint64 {
+	return func(c, a, b uint64, s *Status) uint64 { return uint64(f(uint32(c), uint32(a), uint32(b), s)) }
+}
+
 func TestUnicorn(t *testing.T) {
 	h := newUCHarness(t)
 	defer h.uc.Close()
@@ -173,7 +199,15 @@ func TestUnicorn(t *testing.T) {
 			if op.intIn && r.Intn(2) == 0 {
 				b = uint64(r.Uint32())
 			}
-			h.check(i, a, b, st)
+			c := uint64(0)
+			if op.acc {
+				if op.dbl {
+					c = g64.pair(a)
+				} else {
+					c = g32.pair(a)
+				}
+			}
+			h.check(i, a, b, c, st)
 		}
 	}
 }
@@ -199,13 +233,13 @@ func TestUnicornSpecials(t *testing.T) {
 			all := lists[op.dbl]
 			if op.intIn {
 				for _, b := range ints {
-					h.check(i, 0, b, st)
+					h.check(i, 0, b, 0, st)
 				}
 				continue
 			}
 			for _, a := range all {
-				for _, b := range all {
-					h.check(i, a, b, st)
+				for j, b := range all {
+					h.check(i, a, b, all[(j*7+3)%len(all)], st)
 				}
 			}
 		}
