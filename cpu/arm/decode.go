@@ -1,9 +1,298 @@
 package arm
 
+// ARM-state instruction decoding for the ARM1176JZF-S (ARMv6K with the
+// Security Extensions), following the encoding tables of ARM DDI 0100I
+// chapter A3 (figure A3-1 "ARM instruction set summary", A3.16 media
+// instructions, A3.13.1 miscellaneous instructions) and the ARM1176JZF-S
+// TRM (DDI 0301H). decodeARM is a pure function of the instruction word; it
+// picks a specialised handler so that the execution paths do not re-decode
+// fields that are fixed by the encoding.
+//
+// UNPREDICTABLE and SBZ/SBO choices. Where DDI 0100I leaves a behaviour
+// open we do what QEMU (and so Unicorn 2, our differential oracle) does, so
+// that both agree; otherwise we choose the simplest deterministic result:
+//   - SBZ/SBO fields that are not as specified make the instruction UNDEF
+//     when QEMU's decoder requires them (TST/TEQ/CMP/CMN with Rd != 0,
+//     MOV/MVN with Rn != 0, MRS/MSR/BX/BXJ/BLX/CLZ/QADD/SMC/SWP/LDREX/STREX/
+//     media fields marked SBO/SBZ, extra loads/stores register form with
+//     bits 11:8 != 0). The hint space MSR-immediate with mask 0 executes
+//     NOP/YIELD/WFE/WFI/SEV and treats other values as NOP.
+//   - Data processing with Rd=15: result written to the PC without
+//     interworking (ARMv6). With S=1: exception return (CPSR = SPSR); in User
+//     mode UNDEF (as QEMU); in System mode, which has no SPSR, a plain branch.
+//   - PC as an operand of a register-shifted-register operand or a media /
+//     multiply instruction reads as the instruction address + 8.
+//   - Multiply/media destination = PC: the result is branched to (aligned),
+//     as QEMU's register write does. RdLo == RdHi in long multiplies: RdHi
+//     wins.
+//   - Loads with writeback where Rt == Rn: the loaded value wins. Stores
+//     store the register value before writeback. Writeback to Rn = PC
+//     branches to the written-back address (a load to the PC wins).
+//   - STR/STM of the PC store the instruction address + 8.
+//   - LDM/STM with an empty register list or Rn = PC: UNDEF (QEMU).
+//     LDM with writeback and the base in the list: the loaded value wins.
+//     STM with writeback and the base in the list: the original base value
+//     is stored. LDM/STM user-bank forms (^ without PC) in User mode: UNDEF
+//     (QEMU); in System mode they act on the (same) user registers.
+//   - LDRD/STRD/LDREXD/STREXD with an odd Rt: UNDEF (QEMU). Rt=14: the
+//     second register is the PC (a branch for loads, PC+8 stored).
+//   - STREX with Rd equal to Rt or Rn: executes (Rd is written last).
+//   - SRS/RFE/CPS: SRS and RFE in User mode UNDEF (QEMU); CPS in User mode
+//     is a NOP; SRS to an invalid mode UNDEF. CPS field combinations DDI
+//     0100I calls UNPREDICTABLE (imod=01, A/I/F set without imod...) do
+//     what their fields say, as QEMU does; a CPS to an invalid mode leaves
+//     the mode unchanged.
+//   - BXJ behaves as BX (the ARM1176's Jazelle is not enabled: JMCR.JE=0,
+//     so BXJ is architecturally a BX).
+//   - BKPT is taken regardless of its condition field only if the condition
+//     passes (the run loop evaluates conditions uniformly).
+//   - ARMv7-only encodings are UNDEF: MOVW, MOVT, MLS, BFC/BFI, SBFX/UBFX,
+//     RBIT, SDIV/UDIV, LDRHT/STRHT/LDRSBT/LDRSHT (P=0 W=1 of the extra
+//     load/store space), DMB/DSB/ISB/SB instructions, PLI, PLDW, DBG (it is
+//     in the NOP hint space of MSR-immediate: NOP), ERET/HVC/HLT, CRC32,
+//     load-acquire/store-release, UDF (cond=1110 0111 1111 ... 1111).
+//   - Unconditional-space (cond=1111) encodings not listed in DDI 0100I are
+//     UNDEF.
+
 // decodeARM returns the handler for an ARM-state instruction word.
-// (Placeholder until the ARM instruction set lands: everything is UNDEF.)
 func decodeARM(op uint32) handler {
-	if op>>25&7 == 6 || op>>24&0xF == 0xE {
+	if op>>28 == 0xF {
+		return decodeUncond(op)
+	}
+	switch op >> 25 & 7 {
+	case 0:
+		if op&0x90 == 0x90 {
+			return decodeMulExtra(op)
+		}
+		if op&0x01900000 == 0x01000000 {
+			return decodeMisc(op)
+		}
+		return decodeDP(op)
+	case 1:
+		if op&0x01900000 == 0x01000000 {
+			if op&(1<<21) == 0 {
+				return opUndef // MOVW/MOVT (ARMv6T2)
+			}
+			return decodeMSRImm(op)
+		}
+		return decodeDP(op)
+	case 2:
+		return decodeLdSt(op)
+	case 3:
+		if op&0x10 != 0 {
+			return decodeMedia(op)
+		}
+		return decodeLdSt(op)
+	case 4:
+		return decodeLdmStm(op)
+	case 5:
+		if op&(1<<24) != 0 {
+			return opBL
+		}
+		return opB
+	case 6:
+		return decodeCoproc(op)
+	default:
+		if op&(1<<24) != 0 {
+			return opSVC
+		}
+		return decodeCoproc(op)
+	}
+}
+
+// decodeDP decodes the data-processing instructions (A3.4, A5.1).
+func decodeDP(op uint32) handler {
+	opc := op >> 21 & 0xF
+	s := op >> 20 & 1
+	rd := op >> 12 & 0xF
+	rn := op >> 16 & 0xF
+	var form int
+	switch {
+	case op&(1<<25) != 0:
+		form = 0
+	case op&0x10 != 0:
+		form = 3
+	case op&0xFF0 == 0:
+		form = 1
+	default:
+		form = 2
+	}
+	switch {
+	case opc>>2 == 2: // TST TEQ CMP CMN (S=1 here)
+		if rd != 0 {
+			return opUndef
+		}
+		return dpHandlers[form][opc][1]
+	case opc == 13 || opc == 15: // MOV MVN
+		if rn != 0 {
+			return opUndef
+		}
+	}
+	if rd == 15 {
+		if s != 0 {
+			return dpToPCS
+		}
+		return dpToPC
+	}
+	return dpHandlers[form][opc][s]
+}
+
+// dpFormOf returns the operand form index of a data-processing instruction.
+func dpFormOf(op uint32) int {
+	switch {
+	case op&(1<<25) != 0:
+		return 0
+	case op&0x10 != 0:
+		return 3
+	case op&0xFF0 == 0:
+		return 1
+	}
+	return 2
+}
+
+// dpToPC is a data-processing instruction with Rd = PC and S = 0: the
+// result is branched to without interworking (ARMv6).
+func dpToPC(c *CPU, op uint32) {
+	dpHandlers[dpFormOf(op)][op>>21&0xF][0](c, op)
+	v := c.R[15]
+	c.R[15] = c.curPC + 8
+	c.writePC(v)
+}
+
+// dpToPCS is a data-processing instruction with Rd = PC and S = 1: an
+// exception return, CPSR = SPSR (A4.1.x, "if d == 15 then CPSR = SPSR").
+func dpToPCS(c *CPU, op uint32) {
+	if c.mode == ModeUSR {
+		c.undef()
+		return
+	}
+	dpHandlers[dpFormOf(op)][op>>21&0xF][0](c, op)
+	v := c.R[15]
+	c.R[15] = c.curPC + 8
+	c.exceptionReturn(v, c.spsr())
+}
+
+// decodeMisc decodes the miscellaneous instructions: bits 27:23 = 00010,
+// bit 20 = 0, not (bit 7 and bit 4) (A3.13.1, figure A3-4).
+func decodeMisc(op uint32) handler {
+	op2 := op >> 21 & 3 // bits 22:21
+	switch op >> 4 & 0xF {
+	case 0x0:
+		if op2&1 == 0 { // MRS
+			if op&0x000F0FFF != 0x000F0000 {
+				return opUndef
+			}
+			if op&(1<<22) != 0 {
+				return opMRSSPSR
+			}
+			return opMRSCPSR
+		}
+		// MSR register
+		if op&0x0000FF00 != 0x0000F000 {
+			return opUndef
+		}
+		if op&(1<<22) != 0 {
+			return opMSRRegSPSR
+		}
+		return opMSRRegCPSR
+	case 0x1:
+		switch op2 {
+		case 1:
+			if op&0x000FFF00 != 0x000FFF00 {
+				return opUndef
+			}
+			return opBX
+		case 3:
+			if op&0x000F0F00 != 0x000F0F00 {
+				return opUndef
+			}
+			return opCLZ
+		}
+	case 0x2:
+		if op2 == 1 && op&0x000FFF00 == 0x000FFF00 {
+			return opBX // BXJ: Jazelle disabled
+		}
+	case 0x3:
+		if op2 == 1 && op&0x000FFF00 == 0x000FFF00 {
+			return opBLXReg
+		}
+	case 0x5:
+		if op&0xF00 != 0 {
+			return opUndef
+		}
+		return qaddHandlers[op2]
+	case 0x7:
+		switch op2 {
+		case 1:
+			return opBKPT
+		case 3:
+			if op&0x000FFF00 != 0 {
+				return opUndef
+			}
+			return opSMC
+		}
+	case 0x8, 0xA, 0xC, 0xE:
+		return decodeMulHalf(op)
+	}
+	return opUndef
+}
+
+// decodeMSRImm decodes MSR immediate and the ARMv6K hints (A4.1.39,
+// ARM1176 TRM: NOP, YIELD, WFE, WFI, SEV share MSR CPSR_<none>, #imm).
+func decodeMSRImm(op uint32) handler {
+	if op>>12&0xF != 0xF {
+		return opUndef
+	}
+	mask := op >> 16 & 0xF
+	if op&(1<<22) != 0 {
+		return opMSRImmSPSR
+	}
+	if mask == 0 {
+		switch op & 0xFF {
+		case 1:
+			return opYield
+		case 2:
+			return opWFE
+		case 3:
+			return opWFI
+		case 4:
+			return opSEV
+		}
+		return opNop
+	}
+	return opMSRImmCPSR
+}
+
+// decodeUncond decodes the cond=1111 space (A3.1, ARMv6 unconditional
+// instructions).
+func decodeUncond(op uint32) handler {
+	switch op >> 25 & 7 {
+	case 0:
+		if op&0x0FF10020 == 0x01000000 && op&0x0000FE00 == 0 {
+			// CPS: 1111 0001 0000 imod M 0 0000 000 A I F 0 mode
+			return opCPS
+		}
+		if op&0x0FFFFDFF == 0x01010000 {
+			return opSETEND
+		}
+	case 2, 3:
+		// PLD: 1111 01I1 U101 Rn 1111 (register form has bit 4 = 0)
+		if op&0x0170F000 == 0x0150F000 && (op&(1<<25) == 0 || op&0x10 == 0) {
+			return opNop
+		}
+		if op == 0xF57FF01F {
+			return opCLREX
+		}
+	case 4:
+		if op&0x005FFFE0 == 0x004D0500 { // SRS
+			return opSRS
+		}
+		if op&0x0050FFFF == 0x00100A00 { // RFE
+			return opRFE
+		}
+	case 5:
+		return opBLXImm
+	case 6, 7:
 		return decodeCoproc(op)
 	}
 	return opUndef
