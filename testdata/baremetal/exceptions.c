@@ -66,6 +66,7 @@ static void mmu_aborts(void)
 	map_section(l1, 0x03000000, DATA_AREA & 0xfff00000, SEC_AP(0, 3) | SEC_XN);
 	code[0] = 0xe3a0002a;	/* mov r0, #42 */
 	code[1] = 0xe12fff1e;	/* bx lr */
+	asm volatile("mcr p15, 0, %0, c7, c5, 0" :: "r"(0) : "memory");	/* I-cache inv */
 	mmu_on(l1, 0);
 
 	c = last.count;
@@ -113,6 +114,7 @@ static void mmu_aborts(void)
 	for (int i = 0; i < 16; i++)
 		hv[i] = vectors[i];
 	hv[8 + 1] = (u32)hv_und;
+	asm volatile("mcr p15, 0, %0, c7, c5, 0" :: "r"(0) : "memory");
 	map_section(l1, 0xfff00000, 0x00600000, SEC_AP(0, 1));
 	dsb();
 	tlb_inv_all();
@@ -134,6 +136,7 @@ static void mmu_aborts(void)
 		for (int i = 0; i < 16; i++)
 			vb[i] = vectors[i];
 		vb[8 + 1] = (u32)hv_und;
+		asm volatile("mcr p15, 0, %0, c7, c5, 0" :: "r"(0) : "memory");
 		asm volatile("mcr p15, 0, %0, c12, c0, 0" :: "r"(vb));
 		isb();
 		hv_hits = 0;

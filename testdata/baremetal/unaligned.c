@@ -20,7 +20,7 @@ static void init(void)
 	wr32(D + 8, 0x0b0a0908);
 }
 
-static u32 ror(u32 v, int n) { return (v >> n) | (v << (32 - n)); }
+static __attribute__((unused)) u32 ror(u32 v, int n) { return (v >> n) | (v << (32 - n)); }
 
 int main(void)
 {

@@ -32,9 +32,11 @@ static void check64(const char *n, u64 got, u64 want)
 	puts_(n);
 	puts_(" got=");
 	puthex(got >> 32);
+	putc_(':');
 	puthex(got);
 	puts_(" want=");
 	puthex(want >> 32);
+	putc_(':');
 	puthex(want);
 	putc_('\n');
 	failures++;
