@@ -14,6 +14,7 @@ ${CROSS}gcc $FLAGS -DBAREMETAL -nostdlib -nostartfiles -ffreestanding -fno-built
 	-Wl,--build-id=none,--no-warn-rwx-segments,-z,noexecstack \
 	-o bench.elf bench_start.S bench.c -lgcc
 ${CROSS}objcopy -O binary bench.elf bench.bin
+${CROSS}strip -g bench.elf
 ${CROSS}gcc $FLAGS -static -o bench.linux bench.c
 ${CROSS}strip bench.linux
 echo built bench.bin bench.linux
