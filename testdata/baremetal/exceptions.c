@@ -15,7 +15,8 @@ u32 ret_body(u32 kind), do_smc(void);
 void irq_subs(void), svc_movs(void), und_ldm(void), svc_rfe(void), irq_srs(void), hv_und(void);
 extern volatile u32 ret_hits, srs_lr, srs_spsr, srs_svc_sp, hv_hits;
 void thumb_und(u32, u32, u32 *), thumb_svc(u32, u32, u32 *), thumb_irq(u32, u32, u32 *);
-extern char thumb_und_insn[], thumb_svc_insn[], thumb_irq_next[];
+void thumb_dabt(u32, u32, u32 *);
+extern char thumb_und_insn[], thumb_svc_insn[], thumb_irq_next[], thumb_dabt_insn[];
 
 #define T_BIT (1u << 5)
 #define I_BIT (1u << 7)
@@ -284,6 +285,18 @@ static void thumb(void)
 	check_eq("thumb_irq_lr", last.lr, ((u32)thumb_irq_next & ~1u) + 4);
 	check_eq("thumb_irq_spsr_t", last.spsr & T_BIT, T_BIT);
 	check_eq("thumb_irq_returns_thumb", out, 3);
+
+	out = 0;
+	set_sctlr(get_sctlr() | SCTLR_A);
+	c = last.count;
+	thumb_dabt(DATA_AREA + 2, 0, &out);
+	set_sctlr(get_sctlr() & ~SCTLR_A);
+	check_eq("thumb_dabt_taken", last.count, c + 1);
+	check_eq("thumb_dabt_type", last.type, EXC_DABT);
+	check_eq("thumb_dabt_lr", last.lr, (u32)thumb_dabt_insn + 8);
+	check_eq("thumb_dabt_dfsr_align", last.dfsr & 0x40f, 1);
+	check_eq("thumb_dabt_spsr_t", last.spsr & T_BIT, T_BIT);
+	check_eq("thumb_dabt_returns_thumb", out, 5);
 }
 
 int main(void)

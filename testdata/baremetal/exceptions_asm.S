@@ -176,7 +176,7 @@ do_smc:	adr	r0, 1f
 	bx	lr
 
 /* ---- Thumb ---- */
-	.global	thumb_und, thumb_svc, thumb_irq
+	.global	thumb_und, thumb_svc, thumb_irq, thumb_dabt
 	.thumb_func
 thumb_und:		/* returns insn address | 1, r0 result via out */
 	movs	r1, #5
@@ -206,6 +206,18 @@ thumb_irq_next:
 	adds	r1, r1, #1
 	adds	r1, r1, #1
 	cpsid	i
+	str	r1, [r2]
+	bx	lr
+	.align	2
+
+	.thumb_func
+thumb_dabt:		/* r0 = unaligned address (SCTLR.A=1), r2 = out */
+	movs	r1, #1
+	.global	thumb_dabt_insn
+thumb_dabt_insn:
+	ldr	r3, [r0]	/* aborts: LR = this + 8, handler resumes at +4 */
+	movs	r1, #9		/* skipped */
+	adds	r1, r1, #4	/* resumes here, still in Thumb */
 	str	r1, [r2]
 	bx	lr
 	.align	2

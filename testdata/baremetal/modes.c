@@ -12,6 +12,7 @@ u32 spsr_field(u32 init, u32 val, u32 which);
 void cpsr_ops(u32 out[16]);
 void user_ops(u32 out[8]);
 u32 do_smc(void);
+void user_bank(u32 out[6], const u32 in[2]);
 
 static const u32 modes[] = { MODE_FIQ, MODE_IRQ, MODE_SVC, MODE_ABT, MODE_UND };
 static const char *names[] = { "fiq", "irq", "svc", "abt", "und" };
@@ -113,6 +114,17 @@ static void user(void)
 	check_eq("usr_back_to_sys", o[4] & 0x1f, MODE_SYS);
 }
 
+static void userbank(void)
+{
+	u32 o[6];
+	static const u32 in[2] = { 0x0badf00d, 0x12345678 };
+	user_bank(o, in);
+	check_eq("stm_caret_user_sp", o[0], o[4]);
+	check_eq("stm_caret_user_lr", o[1], o[5]);
+	check_eq("ldm_caret_user_sp", o[2], in[0]);
+	check_eq("ldm_caret_user_lr", o[3], in[1]);
+}
+
 static void monitor(void)
 {
 	u32 scr, pfr1;
@@ -146,6 +158,7 @@ int main(void)
 	spsrs();
 	cpsrs();
 	user();
+	userbank();
 	monitor();
 	return finish("modes");
 }

@@ -158,3 +158,24 @@ do_smc:
 	adr	r0, 1f
 1:	smc	#5
 	bx	lr
+
+/* void user_bank(u32 out[6], const u32 in[2]): from SVC mode, STM ^ the
+ * User-bank SP/LR to out[0..1], LDM ^ them from in[0..1], then read them in
+ * System mode (same bank as User) into out[2..3]; out[4..5] = the System
+ * SP/LR before. System SP/LR are restored. */
+	.global user_bank
+user_bank:
+	push	{r4, lr}
+	mov	r4, sp
+	str	sp, [r0, #16]
+	str	lr, [r0, #20]
+	cps	#MODE_SVC
+	stmia	r0, {sp, lr}^
+	nop
+	ldmia	r1, {sp, lr}^
+	nop
+	cps	#MODE_SYS
+	str	sp, [r0, #8]
+	str	lr, [r0, #12]
+	mov	sp, r4
+	pop	{r4, pc}
