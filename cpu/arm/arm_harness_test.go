@@ -44,13 +44,19 @@ func (b *aisaBus) Write(pa uint32, size int, v uint64) bool {
 	return true
 }
 
-const aisaCode = 0x1000
+const (
+	aisaCode = 0x1000
+	aisaData = 0x8000 // filled with the pattern mem[a] = byte(a)
+)
 
 // aisaNew returns a CPU in SVC mode with RAM, the given code at 0x1000 and
 // the PC there.
 func aisaNew(ops ...uint32) (*CPU, *aisaBus) {
 	b := &aisaBus{mem: make([]byte, aisaRAMSize)}
 	c := New(b)
+	for a := uint32(aisaData); a < aisaData+0x1000; a++ {
+		b.mem[a] = byte(a)
+	}
 	for i, op := range ops {
 		binary.LittleEndian.PutUint32(b.mem[aisaCode+4*i:], op)
 	}
@@ -93,12 +99,22 @@ type aisaCase struct {
 	wantF string // NZCVQ out ("" = don't check)
 	ge    int    // GE out (-1 = don't check)
 	pc    uint32 // expected next PC (0 = sequential)
+	mem   map[uint32]uint32 // words written to memory before the run
+	wantM map[uint32]uint32 // words expected in memory after the run
+	setup func(c *CPU)
+	check func(c *CPU) string
 }
 
 func aisaRunCases(t *testing.T, cases []aisaCase) {
 	t.Helper()
 	for _, tc := range cases {
-		c, _ := aisaNew(tc.op)
+		c, b := aisaNew(tc.op)
+		for a, v := range tc.mem {
+			b.put32(a, v)
+		}
+		if tc.setup != nil {
+			tc.setup(c)
+		}
 		for r, v := range tc.in {
 			c.R[r] = v
 		}
@@ -112,6 +128,16 @@ func aisaRunCases(t *testing.T, cases []aisaCase) {
 		}
 		if tc.wantF != "" && aisaFlags(c) != tc.wantF {
 			errs = append(errs, fmt.Sprintf("flags %s want %s", aisaFlags(c), tc.wantF))
+		}
+		for a, v := range tc.wantM {
+			if got := b.w32(a); got != v {
+				errs = append(errs, fmt.Sprintf("mem[%#x]=%#x want %#x", a, got, v))
+			}
+		}
+		if tc.check != nil {
+			if e := tc.check(c); e != "" {
+				errs = append(errs, e)
+			}
 		}
 		if tc.ge >= 0 && c.GE != uint32(tc.ge) {
 			errs = append(errs, fmt.Sprintf("GE %#x want %#x", c.GE, tc.ge))
