@@ -96,9 +96,9 @@ type aisaCase struct {
 	in    map[int]uint32
 	flags string // NZCVQ in ("" = all clear)
 	want  map[int]uint32
-	wantF string // NZCVQ out ("" = don't check)
-	ge    int    // GE out (-1 = don't check)
-	pc    uint32 // expected next PC (0 = sequential)
+	wantF string            // NZCVQ out ("" = don't check)
+	ge    int               // GE out (-1 = don't check)
+	pc    uint32            // expected next PC (0 = sequential)
 	mem   map[uint32]uint32 // words written to memory before the run
 	wantM map[uint32]uint32 // words expected in memory after the run
 	setup func(c *CPU)
