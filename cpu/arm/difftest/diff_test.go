@@ -186,6 +186,7 @@ func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
 			n = unicorn.ExcpDataAbort
 		} else if err != nil {
 			ref.exc = 200
+			h.restartOracle()
 			break
 		}
 		if n >= 0x10000 {
@@ -251,6 +252,22 @@ func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
 		}
 	}
 	return nil, true
+}
+
+// restartOracle replaces the Unicorn engine after an internal error, whose
+// pending state would otherwise leak into the next case.
+func (h *harness) restartOracle() {
+	h.uc.Close()
+	uc, err := unicorn.New()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.uc = uc
+	if err := uc.Map(0, ramSize); err != nil {
+		h.t.Fatal(err)
+	}
+	uc.Write(0, h.bus.ram)
+	uc.SetCP(15, 1, 0, 0, 0, sctlrVal)
 }
 
 func (h *harness) resync() {
