@@ -95,17 +95,18 @@ type CPU struct {
 	// fail their condition count too).
 	Insns uint64
 
-	bus    Bus
-	robus  ROPager
-	cp15   cp15
-	vfp    vfpState
-	mmu    mmuState
-	tlbs   [2]tlbSet // [0] privileged, [1] user
-	tlb    *tlbSet   // set for the current privilege
-	code   codeCache
-	excl   exclusiveMonitor
-	cp14   cp14
-	cycles cycleCounter
+	bus     Bus
+	robus   ROPager
+	cp15    cp15
+	vfp     vfpState
+	mmu     mmuState
+	tlbs    [2]tlbSet // [0] privileged, [1] user
+	tlb     *tlbSet   // set for the current privilege
+	scratch tlbEntry  // one-shot translation that must not be cached
+	code    codeCache
+	excl    exclusiveMonitor
+	cp14    cp14
+	cycles  cycleCounter
 
 	// Execution bookkeeping for the current instruction.
 	pc       uint32 // address of the next instruction to execute

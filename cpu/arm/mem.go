@@ -156,6 +156,10 @@ func (c *CPU) lookup(va uint32, kind int, user bool) (*tlbEntry, uint32) {
 		return nil, fsr
 	}
 	pa := res.pa &^ 0xFFF
+	if res.subpage {
+		// Not cacheable per 4 KiB page: use a one-shot entry.
+		e = &c.scratch
+	}
 	*e = tlbEntry{tag: va&^0xFFF | 1, pa: pa, mask: res.mask, global: res.global, asid: c.cp15.asid()}
 	if kind == accWrite && c.code.has(pa) {
 		// Writes to pages holding decoded code take the slow path so the

@@ -79,6 +79,10 @@ type walkResult struct {
 	pa     uint32 // physical address of va
 	mask   uint32 // size of the mapping (mapSection, ...)
 	global bool
+	// subpage marks an ARMv5-format (XP=0) page whose 1 KiB or 16 KiB
+	// subpages have different permissions: it must not be cached at
+	// 4 KiB granularity.
+	subpage bool
 }
 
 // translate maps va for an access of the given kind at the given privilege.
@@ -158,6 +162,7 @@ func (c *CPU) translate(va uint32, kind int, user bool) (walkResult, uint32, boo
 				ng = l2&(1<<11) != 0
 			} else {
 				ap = l2 >> (4 + 2*(va>>14&3)) & 3
+				res.subpage = l2>>4&0xFF != (l2>>4&3)*0x55
 			}
 		default: // small page (XP=1: extended small page with XN in bit 0)
 			res.mask = mapSmallPage
@@ -173,6 +178,7 @@ func (c *CPU) translate(va uint32, kind int, user bool) (walkResult, uint32, boo
 				ap = l2 >> 4 & 3
 			default:
 				ap = l2 >> (4 + 2*(va>>10&3)) & 3
+				res.subpage = l2>>4&0xFF != (l2>>4&3)*0x55
 			}
 		}
 	}
