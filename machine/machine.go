@@ -80,9 +80,15 @@ var ErrNoBoot = errors.New("machine: no boot method configured")
 // New builds the machine.
 func New(cfg Config) (*Machine, error) {
 	m := &Machine{cfg: cfg}
+	if cfg.PsPerInsn == 0 {
+		cfg.PsPerInsn = DefaultPsPerInsn
+	}
 	m.Clock = vclock.New(cfg.PsPerInsn)
 	sc := cfg.SoC
 	sc.Clock = m.Clock
+	if sc.IOAccessNs == 0 {
+		sc.IOAccessNs = DefaultIOAccessNs
+	}
 	if sc.Log == nil {
 		sc.Log = mmio.Default
 	}
@@ -101,6 +107,7 @@ func New(cfg Config) (*Machine, error) {
 	m.SoC = soc
 	m.CPU = arm.New(soc)
 	m.Clock.Attach(&m.CPU.Insns)
+	m.Clock.OnDue(m.CPU.Stop)
 	soc.SetDMANotifier(m.CPU)
 	soc.ConnectCPU(mmio.LineFunc(m.CPU.SetIRQ), mmio.LineFunc(m.CPU.SetFIQ))
 	if cfg.Boot == nil {
@@ -177,6 +184,15 @@ func (m *Machine) reset() error {
 	m.line = m.line[:0]
 	return m.cfg.Boot(m)
 }
+
+// Defaults for the guest's time base.
+const (
+	// DefaultPsPerInsn makes the nominal rate about what the interpreter
+	// achieves, so guest time runs close to wall time.
+	DefaultPsPerInsn = 6000
+	// DefaultIOAccessNs is the cost of one device register access.
+	DefaultIOAccessNs = 200
+)
 
 // maxSlice bounds a CPU slice so host input and Stop are noticed quickly.
 const maxSlice = 200000

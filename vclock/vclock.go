@@ -31,8 +31,9 @@ type Clock struct {
 	baseInsns uint64
 	basePs    uint64 // sub-nanosecond remainder carried at rebase
 
-	heap timerHeap
-	seq  uint64
+	heap  timerHeap
+	seq   uint64
+	onDue func()
 
 	mu      sync.Mutex
 	posted  []func()
@@ -78,6 +79,20 @@ func (c *Clock) SkipTo(ns uint64) {
 	}
 	c.baseNs, c.baseInsns, c.basePs = ns, *c.insns, 0
 }
+
+// Stall advances guest time by ns without retiring instructions: the time a
+// bus access to a slow device takes. If that makes the earliest deadline
+// due, the function set with OnDue is called (the machine uses it to end
+// the CPU slice so the event is not late).
+func (c *Clock) Stall(ns uint64) {
+	c.baseNs += ns
+	if c.onDue != nil && len(c.heap) > 0 && c.heap[0].deadline <= c.Now() {
+		c.onDue()
+	}
+}
+
+// OnDue sets the function Stall calls when a deadline becomes due.
+func (c *Clock) OnDue(fn func()) { c.onDue = fn }
 
 // InsnsUntil returns how many instructions may retire before guest time
 // reaches ns (at least 1).

@@ -75,3 +75,22 @@ func TestSetNoAlloc(t *testing.T) {
 		t.Fatalf("allocs = %v", allocs)
 	}
 }
+
+func TestStall(t *testing.T) {
+	c := New(1000)
+	var n uint64
+	c.Attach(&n)
+	due := 0
+	c.OnDue(func() { due++ })
+	tm := c.NewTimer("x", func() {})
+	tm.Set(500)
+	c.Stall(200)
+	if c.Now() != 200 || due != 0 {
+		t.Fatalf("now=%d due=%d", c.Now(), due)
+	}
+	n = 100
+	c.Stall(200)
+	if c.Now() != 500 || due != 1 {
+		t.Fatalf("now=%d due=%d", c.Now(), due)
+	}
+}

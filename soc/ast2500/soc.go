@@ -30,6 +30,10 @@ type Config struct {
 	// UARTTxCharNs, when non-zero, replaces the line-rate transmit time of
 	// a character on every UART (see uart.Config.TxCharNs).
 	UARTTxCharNs uint64
+	// IOAccessNs is the guest time one access to a device register takes
+	// (an APB/AHB round trip on the real SoC, a few hundred ns). It keeps
+	// polling loops such as udelay from costing millions of instructions.
+	IOAccessNs uint64
 	// ResetRequest is called when a watchdog resets the SoC (index 0-2).
 	ResetRequest func(wdt int)
 	Clock        *vclock.Clock
@@ -254,6 +258,7 @@ func (s *SoC) Read(pa uint32, size int) (uint64, bool) {
 		}
 		return 0, false
 	}
+	s.cfg.Clock.Stall(s.cfg.IOAccessNs)
 	if d == nil {
 		s.cfg.Log.Unimplemented("io", pa-ioBase, false, 0)
 		return 0, true
@@ -277,6 +282,7 @@ func (s *SoC) Write(pa uint32, size int, v uint64) bool {
 		}
 		return false
 	}
+	s.cfg.Clock.Stall(s.cfg.IOAccessNs)
 	if d == nil {
 		s.cfg.Log.Unimplemented("io", pa-ioBase, true, uint32(v))
 		return true
