@@ -19,6 +19,15 @@ package arm
 // with op 10, the IT/hint space 0xBFxx (ARMv6T2/ARMv7 only), 0xDExx, a BLX
 // suffix with bit 0 set, and PUSH/POP/LDMIA/STMIA with an empty register
 // list (UNPREDICTABLE in DDI 0100I; we take UNDEF as QEMU does).
+//
+// Checked against Unicorn 2's arm1176 (cpu/arm/difftest, -tags unicorn).
+// Where it departs from the ARMv6 architecture we follow the ARM ARM:
+// Unicorn executes CBZ/CBNZ, IT and the 0xBFx0 hints (ARMv6T2 encodings)
+// instead of raising UNDEF, executes a BLX suffix with bit 0 set, and
+// (QEMU's non-secure CPS rule) leaves CPSR.A/F unchanged on CPSIE. It does
+// not fault unaligned LDMIA/STMIA/PUSH/POP with SCTLR.U=1 (ARMv6 requires an
+// alignment fault). A lone BL suffix with an odd LR, and BX/POP {pc} to an
+// ARM address with bit 1 set, are UNPREDICTABLE and differ too.
 
 // decodeThumb returns the handler for a Thumb instruction halfword.
 func decodeThumb(op uint32) handler {

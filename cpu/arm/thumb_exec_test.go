@@ -502,3 +502,21 @@ func TestThumbSelfModifying(t *testing.T) {
 		t.Errorf("r2 = %d, want 2 (new code)", c.R[2])
 	}
 }
+
+// TestThumbCPSIETakesIRQ checks that a pending IRQ is taken right after
+// CPSIE i, before the next Thumb instruction, with LR_irq = next + 4.
+func TestThumbCPSIETakesIRQ(t *testing.T) {
+	c, _ := thNewCPU([]uint16{0xb662, 0x2001, 0xe7fe}) // cpsie i; movs r0, #1; b .
+	c.I = true
+	c.SetIRQ(true)
+	c.Run(2)
+	if c.R[0] != 0 {
+		t.Error("instruction after CPSIE ran before the IRQ")
+	}
+	if lr := c.BankedReg(ModeIRQ, 14); lr != thCodeBase+6 {
+		t.Errorf("LR_irq = %#x, want %#x", lr, thCodeBase+6)
+	}
+	if spsr := c.SPSROf(ModeIRQ); spsr&psrT == 0 {
+		t.Errorf("SPSR_irq %#x lacks T", spsr)
+	}
+}
