@@ -520,3 +520,44 @@ func TestThumbCPSIETakesIRQ(t *testing.T) {
 		t.Errorf("SPSR_irq %#x lacks T", spsr)
 	}
 }
+
+// TestThumbExceptionReturn takes SVC, UNDEF and IRQ from Thumb code and
+// returns with the ARM handlers' MOVS pc, lr / SUBS pc, lr, #4: execution
+// resumes in Thumb state at the right instruction.
+func TestThumbExceptionReturn(t *testing.T) {
+	// svc 0; movs r0, #7; udf (0xde00); movs r1, #8; movs r2, #9; b .
+	c, m := thNewCPU([]uint16{0xdf00, 0x2007, 0xde00, 0x2108, 0x2209, 0xe7fe})
+	m.w32(0x4, 0xE1B0F00E)  // und: movs pc, lr
+	m.w32(0x8, 0xE1B0F00E)  // svc: movs pc, lr
+	m.w32(0x18, 0xE25EF004) // irq: subs pc, lr, #4
+	c.setMode(ModeUSR)
+	c.Step() // svc
+	if c.mode != ModeSVC || c.T || c.PC() != 0x8 {
+		t.Fatalf("after svc: mode %#x T %v pc %#x", c.mode, c.T, c.PC())
+	}
+	c.Step() // movs pc, lr
+	if c.mode != ModeUSR || !c.T || c.PC() != 0x1002 {
+		t.Fatalf("after svc return: mode %#x T %v pc %#x", c.mode, c.T, c.PC())
+	}
+	c.Step() // movs r0, #7
+	c.Step() // udf
+	if c.mode != ModeUND || c.PC() != 0x4 {
+		t.Fatalf("after udf: mode %#x pc %#x", c.mode, c.PC())
+	}
+	c.Step() // movs pc, lr
+	if c.mode != ModeUSR || !c.T || c.PC() != 0x1006 || c.R[0] != 7 {
+		t.Fatalf("after und return: mode %#x T %v pc %#x r0 %d", c.mode, c.T, c.PC(), c.R[0])
+	}
+	c.Step() // movs r1, #8
+	c.SetIRQ(true)
+	c.Step() // IRQ taken before movs r2, #9
+	if c.mode != ModeIRQ || c.R[14] != 0x1008+4 {
+		t.Fatalf("irq: mode %#x lr %#x", c.mode, c.R[14])
+	}
+	c.SetIRQ(false)
+	c.Step() // subs pc, lr, #4
+	c.Step() // movs r2, #9
+	if c.mode != ModeUSR || !c.T || c.R[1] != 8 || c.R[2] != 9 || c.PC() != 0x100A {
+		t.Errorf("after irq return: mode %#x T %v r1 %d r2 %d pc %#x", c.mode, c.T, c.R[1], c.R[2], c.PC())
+	}
+}
