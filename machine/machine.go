@@ -41,6 +41,8 @@ func (e Exit) String() string {
 // Config describes a machine.
 type Config struct {
 	SoC ast2500.Config
+	// Attach adds board devices to the SoC before the first boot.
+	Attach func(s *ast2500.SoC)
 	// Boot prepares the machine to run (loads images, sets the CPU's
 	// entry state). It runs at power-on and after every reset.
 	Boot func(m *Machine) error
@@ -105,6 +107,9 @@ func New(cfg Config) (*Machine, error) {
 		return nil, err
 	}
 	m.SoC = soc
+	if cfg.Attach != nil {
+		cfg.Attach(soc)
+	}
 	m.CPU = arm.New(soc)
 	m.Clock.Attach(&m.CPU.Insns)
 	m.Clock.OnDue(m.CPU.Stop)

@@ -5,7 +5,9 @@ package ast2500evb
 
 import (
 	"github.com/ast2500emu/ast2500emu/board/boards"
+	"github.com/ast2500emu/ast2500emu/devices/i2cdev"
 	"github.com/ast2500emu/ast2500emu/devices/scu"
+	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
 
 // Board is the ast2500-evb description.
@@ -16,6 +18,18 @@ var Board = boards.Board{
 	Strap:       scu.StrapEVB,
 	RAMSize:     512 << 20,
 	DTB:         "aspeed-ast2500-evb.dtb",
+	Attach:      attach,
+}
+
+// attach adds the evb's I2C devices (aspeed-ast2500-evb.dts): a 24C08
+// EEPROM on i2c3 (four 256-byte blocks at 0x50-0x53) and an LM75 on i2c7.
+func attach(s *ast2500.SoC) {
+	e := i2cdev.NewEEPROM(1024, 1)
+	e.SetPageSize(16)
+	for i := 0; i < 4; i++ {
+		s.I2C.Attach(3, uint8(0x50+i), e.Block(i))
+	}
+	s.I2C.Attach(7, 0x4d, i2cdev.NewLM75())
 }
 
 func init() { boards.Register(Board) }

@@ -3,6 +3,8 @@
 // device tree, I2C devices) and nothing else.
 package boards
 
+import "github.com/ast2500emu/ast2500emu/soc/ast2500"
+
 // Board is one machine type (-M).
 type Board struct {
 	Name        string   // -M value
@@ -12,6 +14,8 @@ type Board struct {
 	RAMSize     uint64 // default RAM size
 	DTB         string // file name of the board's device tree in the bundled guest
 	NCSI        bool   // MAC0 talks NC-SI (romulus) instead of an MDIO PHY
+	// Attach adds the board's own devices (I2C targets...) to a new SoC.
+	Attach func(s *ast2500.SoC)
 }
 
 var registry []Board

@@ -6,7 +6,9 @@ package romulus
 
 import (
 	"github.com/ast2500emu/ast2500emu/board/boards"
+	"github.com/ast2500emu/ast2500emu/devices/i2cdev"
 	"github.com/ast2500emu/ast2500emu/devices/scu"
+	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
 
 // Board is the romulus description.
@@ -18,6 +20,14 @@ var Board = boards.Board{
 	RAMSize:     512 << 20,
 	DTB:         "aspeed-bmc-opp-romulus.dtb",
 	NCSI:        true,
+	Attach:      attach,
+}
+
+// attach adds the romulus I2C devices (aspeed-bmc-opp-romulus.dts): the
+// Epson RX8900 RTC on i2c11 and the Nuvoton W83773G sensor on i2c12.
+func attach(s *ast2500.SoC) {
+	s.I2C.Attach(11, 0x32, i2cdev.NewRX8900(s.Clock(), s.BaseUnix()))
+	s.I2C.Attach(12, 0x4c, i2cdev.NewW83773G())
 }
 
 func init() { boards.Register(Board) }

@@ -114,6 +114,7 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 			UARTTxCharNs: 1000,
 			Log:          log,
 		},
+		Attach:   b.Attach,
 		Boot:     machine.DirectBoot(layout),
 		NoReboot: o.noReboot,
 		Console:  console,

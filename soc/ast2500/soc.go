@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/ast2500emu/ast2500emu/devices/gpio"
+	"github.com/ast2500emu/ast2500emu/devices/i2c"
+	"github.com/ast2500emu/ast2500emu/devices/lpc"
 	"github.com/ast2500emu/ast2500emu/devices/rtc"
 	"github.com/ast2500emu/ast2500emu/devices/scu"
 	"github.com/ast2500emu/ast2500emu/devices/sdmc"
@@ -55,6 +57,8 @@ type SoC struct {
 	WDT   [3]*wdt.WDT
 	RTC   *rtc.RTC
 	GPIO  *gpio.GPIO
+	I2C   *i2c.Controller
+	LPC   *lpc.LPC
 
 	io        [ioPages]*ioPage
 	resetters []mmio.Resetter
@@ -130,7 +134,6 @@ func (s *SoC) build() {
 		tl[i] = s.irq(tb.IRQ[i])
 	}
 	s.Timer = timer.New(clk, tl, s.SCU.APBHz(), log)
-	s.SCU.OnAPBChange(s.Timer.SetAPBHz)
 
 	for i, name := range []string{"uart1", "uart2", "uart3", "uart4", "uart5"} {
 		out := func(byte) {}
@@ -156,13 +159,20 @@ func (s *SoC) build() {
 		s.WDT[i] = wdt.New(clk, reset, mmio.NoLine, log)
 	}
 	s.RTC = rtc.New(clk, cfg.BaseUnix, log)
-	s.GPIO = gpio.New(s.irq(20), log)
+	s.GPIO = gpio.New(s.irq(s.block("gpio").IRQ[0]), log)
+	s.I2C = i2c.New(clk, s.irq(s.block("i2c").IRQ[0]), log)
+	s.I2C.SetAPBHz(s.SCU.APBHz())
+	s.LPC = lpc.New(s.irq(s.block("lpc").IRQ[0]), log)
+	s.SCU.OnAPBChange(func(hz uint64) {
+		s.Timer.SetAPBHz(hz)
+		s.I2C.SetAPBHz(hz)
+	})
 
 	devs := map[string]mmio.Device{
 		"vic": s.VIC, "scu": s.SCU, "sdmc": s.SDMC, "timer": s.Timer,
 		"uart1": s.UART[0], "uart2": s.UART[1], "uart3": s.UART[2], "uart4": s.UART[3], "uart5": s.UART[4],
 		"vuart": s.VUART, "wdt1": s.WDT[0], "wdt2": s.WDT[1], "wdt3": s.WDT[2],
-		"rtc": s.RTC, "gpio": s.GPIO,
+		"rtc": s.RTC, "gpio": s.GPIO, "i2c": s.I2C, "lpc": s.LPC,
 	}
 	for _, b := range Blocks {
 		d := devs[b.Name]
@@ -175,6 +185,12 @@ func (s *SoC) build() {
 		}
 	}
 }
+
+// Clock returns the SoC's virtual clock (for board devices).
+func (s *SoC) Clock() *vclock.Clock { return s.cfg.Clock }
+
+// BaseUnix returns the configured wall-clock time at power-on.
+func (s *SoC) BaseUnix() int64 { return s.cfg.BaseUnix }
 
 // Map places a device in the IO window (boards and later devices use it).
 // A later mapping of the same range replaces the earlier one.
