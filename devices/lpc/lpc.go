@@ -175,10 +175,14 @@ func New(irq mmio.Line, log *mmio.Log) *LPC {
 // Reset restores the power-on state (every register zero) and lowers the
 // interrupt.
 func (l *LPC) Reset() {
-	irq, log := l.irq, l.log
+	irq, log, was := l.irq, l.log, l.level
 	*l = LPC{irq: irq, log: log}
 	l.bt.reset()
-	irq.Set(false)
+	if was {
+		// Only drive the line on a change: VIC input 8 is shared with the
+		// VUART.
+		irq.Set(false)
+	}
 }
 
 // IRQ reports the current level of the interrupt line.

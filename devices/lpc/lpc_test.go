@@ -149,6 +149,16 @@ func TestKCSDisabledAndMasked(t *testing.T) {
 	if ln.level {
 		t.Fatal("disabling IBFIE must lower the line")
 	}
+	l.Write(RegHICR2, 4, HICR2IBFIE3)
+	n := ln.sets
+	l.Reset()
+	if ln.level || ln.sets != n+1 || l.IRQ() {
+		t.Fatal("reset must lower a raised line once")
+	}
+	l.Reset()
+	if ln.sets != n+1 {
+		t.Fatal("reset drove an idle (shared) line")
+	}
 }
 
 func TestLADR12Banking(t *testing.T) {
