@@ -112,6 +112,10 @@ func ucErr(e C.uc_err) error {
 // memory.
 var ErrUnmapped = errors.New("unicorn: unmapped memory access")
 
+// ErrFetchUnmapped is returned by Step when the instruction completed but
+// the next fetch (at a branch target) hit unmapped memory.
+var ErrFetchUnmapped = errors.New("unicorn: fetch from unmapped memory")
+
 // New opens an ARM1176 engine.
 func New() (*Engine, error) {
 	e := &Engine{rec: (*C.intr_rec)(C.calloc(1, C.size_t(unsafe.Sizeof(C.intr_rec{}))))}
@@ -196,8 +200,14 @@ func (e *Engine) Step(pc uint32) (int, error) {
 	err := C.uc_emu_start(e.uc, C.uint64_t(pc), 0xFFFFFFFF, 0, 1)
 	switch err {
 	case C.UC_ERR_OK:
-	case C.UC_ERR_READ_UNMAPPED, C.UC_ERR_WRITE_UNMAPPED, C.UC_ERR_FETCH_UNMAPPED:
+	case C.UC_ERR_READ_UNMAPPED, C.UC_ERR_WRITE_UNMAPPED:
 		return int(e.rec.intno), ErrUnmapped
+	case C.UC_ERR_FETCH_UNMAPPED:
+		return int(e.rec.intno), ErrFetchUnmapped
+	case C.UC_ERR_INSN_INVALID:
+		// Unicorn reports some undefined instructions as an error
+		// instead of through the interrupt hook.
+		return ExcpUDEF, nil
 	default:
 		return int(e.rec.intno), ucErr(err)
 	}

@@ -49,12 +49,13 @@ func (b *flatBus) Read(pa uint32, size int) (uint64, bool)  { return 0, false }
 func (b *flatBus) Write(pa uint32, size int, v uint64) bool { return false }
 
 type harness struct {
-	t      *testing.T
-	uc     *unicorn.Engine
-	cpu    *arm.CPU
-	bus    *flatBus
-	excOur int
-	slot   uint32
+	t          *testing.T
+	uc         *unicorn.Engine
+	cpu        *arm.CPU
+	bus        *flatBus
+	excOur     int
+	slot       uint32
+	deviations map[string]int
 }
 
 func newHarness(t *testing.T) *harness {
@@ -65,7 +66,7 @@ func newHarness(t *testing.T) *harness {
 	if err := uc.Map(0, ramSize); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, uc: uc, bus: &flatBus{ram: make([]byte, ramSize)}}
+	h := &harness{t: t, uc: uc, bus: &flatBus{ram: make([]byte, ramSize)}, deviations: map[string]int{}}
 	h.cpu = arm.New(h.bus)
 	h.cpu.SetHooks(&arm.Hooks{Exception: func(kind int, from, vec uint32) {
 		if h.excOur == -1 {
@@ -173,6 +174,15 @@ func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
 	for i := 0; i < 15; i++ {
 		h.uc.SetReg(unicorn.RegR(i), regs[i])
 	}
+	// Both engines step until an exception, until the PC leaves the
+	// case's code (a branch, or Unicorn running a Thumb BL pair as one
+	// instruction), or until every instruction has run.
+	isz := uint32(4)
+	if c.Thumb {
+		isz = 2
+	}
+	codeEnd := pc + isz*uint32(len(ops))
+	inCode := func(p uint32) bool { return p >= pc && p < codeEnd }
 	var ref result
 	ref.exc = -1
 	upc := pc
@@ -182,11 +192,17 @@ func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
 			start |= 1
 		}
 		n, err := h.uc.Step(start)
-		if err == unicorn.ErrUnmapped {
+		switch err {
+		case nil:
+		case unicorn.ErrUnmapped:
 			n = unicorn.ExcpDataAbort
-		} else if err != nil {
+		case unicorn.ErrFetchUnmapped:
+			n = -1 // the branch completed; its target is not mapped
+		default:
 			ref.exc = 200
 			h.restartOracle()
+		}
+		if err != nil && ref.exc == 200 {
 			break
 		}
 		if n >= 0x10000 {
@@ -197,8 +213,8 @@ func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
 			break
 		}
 		upc = h.uc.Reg(unicorn.RegPC)
-		if h.uc.Reg(unicorn.RegCPSR)&(1<<5) != 0 != c.Thumb {
-			break // state changed (BLX): stop after it
+		if !inCode(upc) || h.uc.Reg(unicorn.RegCPSR)&(1<<5) != 0 != c.Thumb {
+			break
 		}
 	}
 	for i := 0; i < 16; i++ {
@@ -216,7 +232,7 @@ func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
 	var ours result
 	for range ops {
 		h.cpu.Step()
-		if h.excOur != -1 || h.cpu.Thumb() != c.Thumb {
+		if h.excOur != -1 || h.cpu.Thumb() != c.Thumb || !inCode(h.cpu.PC()) {
 			break
 		}
 	}
@@ -227,6 +243,11 @@ func (h *harness) run(c *Class, r *rand.Rand) (*mismatch, bool) {
 	ours.cpsr = h.cpu.CPSR()
 
 	m := &mismatch{class: c.Name, ops: ops, pre: regs, cpsr: cpsr, ours: ours, ref: ref}
+	if d := deviation(h, ours, ref); d != "" {
+		h.deviations[d]++
+		h.resync()
+		return nil, true
+	}
 	switch {
 	case ours.exc != ref.exc:
 		m.what = "exception"
@@ -271,9 +292,22 @@ func (h *harness) restartOracle() {
 }
 
 func (h *harness) resync() {
-	h.uc.Read(0, h.bus.ram[:codeLo])
-	h.uc.Read(memLo, h.bus.ram[memLo:memHi])
+	h.uc.Read(0, h.bus.ram[:memHi])
 	h.cpu.InvalidatePhys(0, ramSize)
+}
+
+// deviation recognises the documented differences between Unicorn's
+// arm1176 model (QEMU) and the ARM1176 as the ARM ARM specifies it, where
+// we follow the manual. Each is counted and reported, not hidden.
+func deviation(h *harness, ours, ref result) string {
+	dfsr, _ := h.cpu.CP15(0, 5, 0, 0)
+	switch {
+	case ours.exc == unicorn.ExcpDataAbort && dfsr&0x40F == 1 && ref.exc == -1:
+		// DDI 0100I A2.8: with SCTLR.U=1, LDM/STM, LDRD/STRD, SWP and
+		// the exclusives must be word aligned; QEMU does not check.
+		return "alignment-fault-not-raised-by-qemu"
+	}
+	return ""
 }
 
 func cases() int {
@@ -314,7 +348,7 @@ func runClasses(t *testing.T, classes []Class) {
 				t.Errorf("%s %08x: %s mismatch\n  pre  cpsr=%08x %x\n  ours %v\n  ref  %v", m.class, m.ops, m.what, m.cpsr, m.pre, m.ours, m.ref)
 			}
 		}
-		if i%20000 == 19999 {
+		if !ok || i%20000 == 19999 {
 			h.resync()
 		}
 	}
@@ -328,6 +362,9 @@ func runClasses(t *testing.T, classes []Class) {
 		t.Logf("class %-22s cases %8d mismatches %d", k, count[k], bad[k])
 		total += count[k]
 		totalBad += bad[k]
+	}
+	for d, n := range h.deviations {
+		t.Logf("documented deviation %s: %d cases", d, n)
 	}
 	t.Logf("differential: %d cases over %d classes, %d mismatches", total, len(names), totalBad)
 }

@@ -202,9 +202,13 @@ var ARMClasses = []Class{
 	{Name: "msr-imm-flags", Value: 0x0328F000, Mask: 0x0FBCF000},
 	{Name: "msr-reg-cpsr", Value: 0x0120F000, Mask: 0x0FF0FFF0, Filter: func(op uint32) bool { return rm(op) != 15 }},
 	{Name: "setend", Value: 0xF1010000, Mask: 0xFFFFFDFF},
+	// CPS changes only the I bit here: see the cps-a-f deviation.
 	{Name: "cps", Value: 0xF1000000, Mask: 0xFFF1FE20, Filter: func(op uint32) bool {
 		imod, m := f(op, 19, 18), op>>17&1
 		if imod == 1 || (imod == 0 && m == 0) {
+			return false
+		}
+		if imod >= 2 && f(op, 8, 6) != 2 {
 			return false
 		}
 		if m == 1 {

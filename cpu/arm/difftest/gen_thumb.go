@@ -37,14 +37,16 @@ var ThumbClasses = []Class{
 	{Name: "t-extend", Thumb: true, Value: 0xB200, Mask: 0xFF00},
 	{Name: "t-rev", Thumb: true, Value: 0xBA00, Mask: 0xFF00, Filter: func(op uint32) bool { return tf(op, 7, 6) != 2 }},
 	{Name: "t-push-pop", Thumb: true, Value: 0xB400, Mask: 0xF600, Mem: true, Filter: func(op uint32) bool { return op&0x1FF != 0 }},
-	{Name: "t-cps-setend", Thumb: true, Value: 0xB640, Mask: 0xFFE0, Filter: func(op uint32) bool {
-		if op&0x10 != 0 {
-			return op&7 != 0 && op&8 == 0 // CPS with at least one of A I F
+	// CPS (0xB66x) and SETEND (0xB65x). CPS changes only the I bit: see
+	// the cps-a-f deviation.
+	{Name: "t-cps-setend", Thumb: true, Value: 0xB640, Mask: 0xFFC0, Filter: func(op uint32) bool {
+		if op&0xFFE8 == 0xB660 {
+			return op&7 == 2
 		}
-		return op&0xF7 == 0x50 // SETEND
+		return op&0xFFF7 == 0xB650
 	}},
 	{Name: "t-bkpt", Thumb: true, Value: 0xBE00, Mask: 0xFF00},
-	{Name: "t-misc-undef", Thumb: true, Value: 0xB000, Mask: 0xF000},
+	{Name: "t-misc-undef", Thumb: true, Value: 0xB000, Mask: 0xF000, Filter: notThumb2},
 	{Name: "t-ldm-stm", Thumb: true, Value: 0xC000, Mask: 0xF000, Mem: true, Filter: func(op uint32) bool {
 		list := op & 0xFF
 		rn := tf(op, 10, 8)
@@ -64,10 +66,11 @@ var ThumbClasses = []Class{
 	{Name: "t-blx-pair", Thumb: true, Value: 0xE800, Mask: 0xF801, Prefix: func(r *rand.Rand, op uint32) []uint32 {
 		return []uint32{0xF000 | uint32(r.Intn(0x800))}
 	}},
-	{Name: "t-blx-odd", Thumb: true, Value: 0xE801, Mask: 0xF801},
 	{Name: "t-any", Thumb: true, Value: 0, Mask: 0, Mem: true, Filter: func(op uint32) bool {
 		// Exclude what other classes filter as UNPREDICTABLE.
 		switch {
+		case !notThumb2(op):
+			return false
 		case op&0xFF00 == 0x4400 || op&0xFF00 == 0x4500:
 			return op>>6&3 != 0 && op&0x87 != 0x87 && tf(op, 6, 3) != 15
 		case op&0xFF00 == 0x4600:
@@ -80,9 +83,21 @@ var ThumbClasses = []Class{
 			return op&0x1FF != 0
 		case op&0xF800 == 0xF000:
 			return false // lone BL prefix: fine, but covered by pairs
-		case op&0xFFE0 == 0xB640:
+		case op&0xFFC0 == 0xB640:
 			return false
 		}
 		return true
 	}},
+}
+
+// notThumb2 rejects the 16-bit encodings that are UNDEFINED on ARMv6 but
+// that Unicorn's arm1176 model executes with their ARMv7 meaning: CBZ/CBNZ
+// (0xB100/0xB900 space), IT and the hints (0xBFxx), and the BLX suffix
+// with bit 0 set. Unit tests cover our UNDEF behaviour for them.
+func notThumb2(op uint32) bool {
+	switch {
+	case op&0xF500 == 0xB100, op&0xFF00 == 0xBF00, op&0xF801 == 0xE801:
+		return false
+	}
+	return true
 }
