@@ -157,13 +157,18 @@ func decodeMulExtra(op uint32) handler {
 	// Extra loads/stores: SH (bits 6:5) 01 H, 10 SB or D, 11 SH or D.
 	p := op >> 24 & 1
 	w := op >> 21 & 1
-	if p == 0 && w == 1 {
-		return opUndef // LDRHT, STRHT, LDRSBT, LDRSHT are ARMv6T2
-	}
 	if op&(1<<22) == 0 && op&0xF00 != 0 {
 		return opUndef // register form: bits 11:8 SBZ
 	}
 	l := op >> 20 & 1
+	if p == 0 && w == 1 {
+		// UNPREDICTABLE in DDI 0100I; QEMU (and ARMv6T2) execute the
+		// unprivileged LDRHT, LDRSBT, LDRSHT, STRHT forms.
+		if l == 0 && op>>5&3 != 1 {
+			return opUndef
+		}
+		return opExtraUser
+	}
 	rt := op >> 12 & 0xF
 	switch op >> 5 & 3 {
 	case 1:
@@ -272,6 +277,36 @@ func opSTRD(c *CPU, op uint32) {
 		return
 	}
 	c.extraWriteBack(op, wb)
+}
+
+// opExtraUser is LDRHT, LDRSBT, LDRSHT, STRHT: post-indexed halfword and
+// signed-byte accesses checked as if in User mode.
+func opExtraUser(c *CPU, op uint32) {
+	addr, wb := c.extraAddr(op)
+	rn, rt := op>>16&0xF, op>>12&0xF
+	if op&(1<<20) == 0 {
+		if c.store(addr, 2, c.R[rt], flagUser) {
+			c.writeBack(rn, wb)
+		}
+		return
+	}
+	var v uint32
+	var ok bool
+	switch op >> 5 & 3 {
+	case 1:
+		v, ok = c.load(addr, 2, flagUser)
+	case 2:
+		v, ok = c.ld8T(addr)
+		v = uint32(int32(int8(v)))
+	default:
+		v, ok = c.load(addr, 2, flagUser)
+		v = uint32(int32(int16(v)))
+	}
+	if !ok {
+		return
+	}
+	c.writeBack(rn, wb)
+	c.loadResult(rt, v)
 }
 
 // decodeSyncPrim decodes SWP/SWPB and the exclusives (bit 24 set, bits 7:4
@@ -410,19 +445,11 @@ func opSTREXD(c *CPU, op uint32) {
 		c.setRd(rd, 1)
 		return
 	}
-	rt := op & 0xF
-	// Check both words before writing either so a fault leaves memory
-	// unchanged for the first word's translation.
+	rt := op & 0xF // even (checked by the decoder), so rt+1 <= 15
 	if !c.store(addr, 4, c.R[rt], flagExcl|flagAlign8) {
 		return
 	}
-	var hi uint32
-	if rt != 14 {
-		hi = c.R[rt+1]
-	} else {
-		hi = c.R[15]
-	}
-	if !c.store(addr+4, 4, hi, flagExcl) {
+	if !c.store(addr+4, 4, c.R[rt+1], flagExcl) {
 		return
 	}
 	c.excl.valid = false

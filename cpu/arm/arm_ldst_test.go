@@ -72,6 +72,9 @@ func TestARMLoadStore(t *testing.T) {
 			setup: func(c *CPU) { c.E = true }},
 		{name: "str big-endian", op: 0xe5810000, in: R(0, 0x11223344, 1, 0x8000), wantM: M(0x8000, 0x44332211),
 			setup: func(c *CPU) { c.E = true }},
+		{name: "ldrht (QEMU: executes)", op: 0xe0f100b2, in: R(1, 0x8010), want: R(0, 0x1110, 1, 0x8012)},
+		{name: "ldrsbt", op: 0xe0f100d2, in: R(1, 0x8080), want: R(0, 0xFFFFFF80, 1, 0x8082)},
+		{name: "strht", op: 0xe0e100b2, in: R(0, 0xBEEF, 1, 0x8000), want: R(1, 0x8002), wantM: M(0x8000, 0x0302BEEF)},
 		{name: "ldm user bank", op: 0xe8d06000, in: R(0, 0x8000, 13, 0x111, 14, 0x222), want: R(13, 0x111, 14, 0x222),
 			check: func(c *CPU) string {
 				return aisaIf(c.bankSP[0] != 0x03020100 || c.bankLR[0] != 0x07060504, fmt.Sprintf("user sp/lr %#x %#x", c.bankSP[0], c.bankLR[0]))

@@ -18,12 +18,36 @@ func opMRSSPSR(c *CPU, op uint32) {
 }
 
 func (c *CPU) msrCPSR(v, fields uint32) {
-	c.writeCPSRMasked(v, fields)
+	c.writeCPSRMasked(c.protectAF(v), fields)
 	if fields&1 != 0 {
 		// Mode, mask or privilege changes: leave the block so that
 		// interrupts are sampled and the fetch view is recomputed.
 		c.endBlock()
 	}
+}
+
+// SCR bits that let Non-secure software change CPSR.F and CPSR.A (ARM1176
+// TRM 3.2.43).
+const (
+	scrFWBit = 1 << 4
+	scrAWBit = 1 << 5
+)
+
+// protectAF keeps CPSR.A and CPSR.F at their current values in a CPSR value
+// written by MSR or CPS in Non-secure state, unless SCR.AW / SCR.FW allow
+// the change.
+func (c *CPU) protectAF(v uint32) uint32 {
+	if !c.cp15.nonSecure() || c.mode == ModeMON {
+		return v
+	}
+	cur := c.CPSR()
+	if c.cp15.scr&scrAWBit == 0 {
+		v = v&^psrA | cur&psrA
+	}
+	if c.cp15.scr&scrFWBit == 0 {
+		v = v&^psrF | cur&psrF
+	}
+	return v
 }
 
 func (c *CPU) msrSPSR(v, fields uint32) {
@@ -68,21 +92,21 @@ func opCPS(c *CPU, op uint32) {
 	if c.mode == ModeUSR {
 		return
 	}
+	v := c.CPSR()
 	if op&(1<<19) != 0 {
-		set := op&(1<<18) != 0
-		if op&(1<<8) != 0 {
-			c.A = set
-		}
-		if op&(1<<7) != 0 {
-			c.I = set
-		}
-		if op&(1<<6) != 0 {
-			c.F = set
+		bits := op & (psrA | psrI | psrF)
+		if op&(1<<18) != 0 {
+			v |= bits
+		} else {
+			v &^= bits
 		}
 	}
 	if op&(1<<17) != 0 {
-		c.writeCPSRMasked(c.CPSR()&^0x1F|op&0x1F, 1)
+		v = v&^0x1F | op&0x1F
 	}
+	v = c.protectAF(v)
+	c.A = v&psrA != 0
+	c.writeCPSRMasked(v, 1) // I, F and M, with the mode checks
 	c.endBlock()
 }
 

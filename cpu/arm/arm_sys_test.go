@@ -43,6 +43,15 @@ func TestARMStatusRegisters(t *testing.T) {
 		{name: "clrex", op: 0xf57ff01f, setup: func(c *CPU) { c.excl.valid = true },
 			check: func(c *CPU) string { return aisaIf(c.excl.valid, "monitor open") }},
 		{name: "msr hint dbg is nop", op: 0xe320f0f0},
+		{name: "cpsie aif non-secure keeps A F", op: 0xf10801c0,
+			setup: func(c *CPU) { c.cp15.scr = scrNS },
+			check: func(c *CPU) string { return aisaIf(!c.A || c.I || !c.F, "A/F changed in NS") }},
+		{name: "cpsie aif non-secure AW FW", op: 0xf10801c0,
+			setup: func(c *CPU) { c.cp15.scr = scrNS | scrAWBit | scrFWBit },
+			check: func(c *CPU) string { return aisaIf(c.A || c.I || c.F, "masks") }},
+		{name: "msr cpsr_xc non-secure keeps A F", op: 0xe123f001, in: R(1, 0x1F),
+			setup: func(c *CPU) { c.cp15.scr = scrNS },
+			check: func(c *CPU) string { return aisaIf(!c.A || c.I || !c.F || c.Mode() != ModeSYS, "A/F changed in NS") }},
 	})
 	c, _ := aisaNew(0xe14f0000)
 	c.setCPSR(ModeUSR)
