@@ -24,7 +24,7 @@ func (b *aisaBus) Page(pa uint32) []byte {
 }
 
 func (b *aisaBus) Read(pa uint32, size int) (uint64, bool) {
-	if pa+uint32(size) > aisaRAMSize {
+	if uint64(pa)+uint64(size) > aisaRAMSize {
 		return 0, false
 	}
 	var v uint64
@@ -35,7 +35,7 @@ func (b *aisaBus) Read(pa uint32, size int) (uint64, bool) {
 }
 
 func (b *aisaBus) Write(pa uint32, size int, v uint64) bool {
-	if pa+uint32(size) > aisaRAMSize {
+	if uint64(pa)+uint64(size) > aisaRAMSize {
 		return false
 	}
 	for i := 0; i < size; i++ {

@@ -7,7 +7,10 @@ package arm
 // succeeded, so an aborted LDM leaves all registers unchanged (the
 // base-restored abort model).
 
-import "math/bits"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // decodeLdmStm decodes bits 27:25 = 100.
 func decodeLdmStm(op uint32) handler {
@@ -60,8 +63,32 @@ func (c *CPU) blockAddr(op uint32) (start, wb uint32) {
 	return base + 4, base + n // IB
 }
 
+// blockRAM returns the host memory holding the n words at va when they lie
+// in one RAM page that the software TLB already maps for the access kind
+// (the same conditions as the single-word fast paths in mem.go), or nil.
+func (c *CPU) blockRAM(va, n uint32, write bool) unsafe.Pointer {
+	if va&3 != 0 || c.E || va&0xFFF+4*n > 0x1000 {
+		return nil
+	}
+	e := &c.tlb.r[va>>12&tlbMask]
+	if write {
+		e = &c.tlb.w[va>>12&tlbMask]
+	}
+	if e.tag != va&^0xFFF|1 || e.ptr == nil {
+		return nil
+	}
+	return unsafe.Add(e.ptr, va&0xFFF)
+}
+
 // loadBlock loads the registers of list from start into vals.
 func (c *CPU) loadBlock(list, start uint32, vals *[16]uint32) bool {
+	if p := c.blockRAM(start, uint32(bits.OnesCount32(list)), false); p != nil {
+		for l := list; l != 0; l &= l - 1 {
+			vals[bits.TrailingZeros32(l)] = *(*uint32)(p)
+			p = unsafe.Add(p, 4)
+		}
+		return true
+	}
 	addr := start
 	for l := list; l != 0; l &= l - 1 {
 		v, ok := c.ld32a(addr)
@@ -96,28 +123,25 @@ func opLDM(c *CPU, op uint32) {
 // opPOP is LDMIA sp!, {...}.
 func opPOP(c *CPU, op uint32) {
 	list := op & 0xFFFF
-	addr := c.R[13]
 	if list&(1<<13) != 0 {
 		opLDM(c, op)
 		return
 	}
-	var vals [16]uint32
-	for l := list; l != 0; l &= l - 1 {
-		v, ok := c.ld32a(addr)
-		if !ok {
-			return
+	addr := c.R[13]
+	n := uint32(bits.OnesCount32(list))
+	if p := c.blockRAM(addr, n, false); p != nil {
+		// Every word is readable: load straight into the registers.
+		c.R[13] = addr + 4*n
+		for l := list & 0x7FFF; l != 0; l &= l - 1 {
+			c.R[bits.TrailingZeros32(l)] = *(*uint32)(p)
+			p = unsafe.Add(p, 4)
 		}
-		vals[bits.TrailingZeros32(l)] = v
-		addr += 4
+		if list&0x8000 != 0 {
+			c.loadWritePC(*(*uint32)(p))
+		}
+		return
 	}
-	c.R[13] = addr
-	for l := list & 0x7FFF; l != 0; l &= l - 1 {
-		i := bits.TrailingZeros32(l)
-		c.R[i] = vals[i]
-	}
-	if list&0x8000 != 0 {
-		c.loadWritePC(vals[15])
-	}
+	opLDM(c, op)
 }
 
 // opLDMUser is LDM (2): loads the User-mode registers (privileged only).
@@ -166,30 +190,38 @@ func opLDMExcRet(c *CPU, op uint32) {
 func opSTM(c *CPU, op uint32) {
 	list := op & 0xFFFF
 	start, wb := c.blockAddr(op)
+	if c.storeBlock(list, start) && op&(1<<21) != 0 {
+		c.R[op>>16&0xF] = wb
+	}
+}
+
+// storeBlock stores the registers of list from start; false after an
+// abort.
+func (c *CPU) storeBlock(list, start uint32) bool {
+	if p := c.blockRAM(start, uint32(bits.OnesCount32(list)), true); p != nil {
+		for l := list; l != 0; l &= l - 1 {
+			*(*uint32)(p) = c.R[bits.TrailingZeros32(l)]
+			p = unsafe.Add(p, 4)
+		}
+		return true
+	}
 	addr := start
 	for l := list; l != 0; l &= l - 1 {
 		if !c.st32a(addr, c.R[bits.TrailingZeros32(l)]) {
-			return
+			return false
 		}
 		addr += 4
 	}
-	if op&(1<<21) != 0 {
-		c.R[op>>16&0xF] = wb
-	}
+	return true
 }
 
 // opPUSH is STMDB sp!, {...}.
 func opPUSH(c *CPU, op uint32) {
 	list := op & 0xFFFF
-	start := c.R[13] - uint32(bits.OnesCount16(uint16(list)))*4
-	addr := start
-	for l := list; l != 0; l &= l - 1 {
-		if !c.st32a(addr, c.R[bits.TrailingZeros32(l)]) {
-			return
-		}
-		addr += 4
+	start := c.R[13] - uint32(bits.OnesCount32(list))*4
+	if c.storeBlock(list, start) {
+		c.R[13] = start
 	}
-	c.R[13] = start
 }
 
 // opSTMUser is STM (2): stores the User-mode registers (privileged only).
