@@ -126,3 +126,33 @@ func TestARMUndefined(t *testing.T) {
 		}
 	}
 }
+
+// TestARMProgram runs a small program through the block execution loop:
+// recursive Fibonacci with BL/PUSH/POP {pc}, a byte-store loop with a
+// conditional branch, LDREX/STREX and SMULL, ending with SVC.
+func TestARMProgram(t *testing.T) {
+	prog := []uint32{
+		0xe3a0000a, 0xeb00000c, 0xe1a04000, 0xe3a01902, 0xe3a02000, 0xe3a03010, 0xe7c13003, 0xe2533001,
+		0x5afffffc, 0xe5915004, 0xe1916f9f, 0xe2866001, 0xe1817f96, 0xe0c98595, 0xef000000, 0xe92d4030,
+		0xe3500002, 0xba000006, 0xe1a04000, 0xe2440001, 0xebfffff9, 0xe1a05000, 0xe2440002, 0xebfffff6,
+		0xe0800005, 0xe8bd8030,
+	}
+	c, b := aisaNew(prog...)
+	b.put32(8, 0xeafffffe) // SVC vector: b .
+	clear(b.mem[0x8000:0x8020])
+	c.R[13] = 0x80000
+	c.Run(100000)
+	if c.Mode() != ModeSVC || c.PC() != 8 || c.SPSROf(ModeSVC)&0x1F != ModeSVC {
+		t.Fatalf("did not reach the SVC vector: mode %#x pc %#x", c.Mode(), c.PC())
+	}
+	sq := uint64(int64(0x07060504) * int64(0x07060504))
+	want := map[int]uint32{0: 55, 4: 55, 5: 0x07060504, 6: 0x03020101, 7: 0, 8: uint32(sq), 9: uint32(sq >> 32), 13: 0x80000}
+	for r, v := range want {
+		if c.R[r] != v {
+			t.Errorf("r%d = %#x, want %#x", r, c.R[r], v)
+		}
+	}
+	if b.w32(0x8000) != 0x03020101 || b.w32(0x800C) != 0x0F0E0D0C || b.mem[0x8010] != 16 {
+		t.Errorf("memory: %#x %#x %#x", b.w32(0x8000), b.w32(0x800C), b.mem[0x8010])
+	}
+}

@@ -12,47 +12,65 @@ package arm
 // open we do what QEMU (and so Unicorn 2, our differential oracle) does, so
 // that both agree; otherwise we choose the simplest deterministic result:
 //   - SBZ/SBO fields that are not as specified make the instruction UNDEF
-//     when QEMU's decoder requires them (TST/TEQ/CMP/CMN with Rd != 0,
-//     MOV/MVN with Rn != 0, MRS/MSR/BX/BXJ/BLX/CLZ/QADD/SMC/SWP/LDREX/STREX/
-//     media fields marked SBO/SBZ, extra loads/stores register form with
-//     bits 11:8 != 0). The hint space MSR-immediate with mask 0 executes
-//     NOP/YIELD/WFE/WFI/SEV and treats other values as NOP.
-//   - Data processing with Rd=15: result written to the PC without
-//     interworking (ARMv6). With S=1: exception return (CPSR = SPSR); in User
-//     mode UNDEF (as QEMU); in System mode, which has no SPSR, a plain branch.
-//   - PC as an operand of a register-shifted-register operand or a media /
-//     multiply instruction reads as the instruction address + 8.
-//   - Multiply/media destination = PC: the result is branched to (aligned),
-//     as QEMU's register write does. RdLo == RdHi in long multiplies: RdHi
-//     wins.
+//     where QEMU's decoder requires them: TST/TEQ/CMP/CMN with Rd != 0,
+//     MOV/MVN with Rn != 0, MUL with bits 15:12 != 0, SMULxy/SMULWy with
+//     bits 15:12 != 0, MRS/MSR/BX/BXJ/BLX/CLZ/QADD/SMC/SWP/LDREX/STREX and
+//     the media SBO fields, MSR-immediate with bits 15:12 != 1111, extra
+//     loads/stores in register form with bits 11:8 != 0, extend
+//     instructions with bits 9:8 != 0. The MSR-immediate hint space (mask
+//     0) executes NOP/YIELD/WFE/WFI/SEV and treats every other value
+//     (including DBG) as NOP.
+//   - Data processing with Rd = PC writes the PC without interworking
+//     (ARMv6). With S = 1 it is an exception return (CPSR = SPSR); in User
+//     mode it is UNDEF (as QEMU); in System mode, which has no SPSR, it is
+//     a plain branch.
+//   - The PC as an operand of a register-shifted-register data-processing
+//     instruction, or of a multiply or media instruction, reads as the
+//     instruction address + 8 (the ARM1176 would read + 12 in the former).
+//   - A multiply/media/MRS destination of PC branches to the (aligned)
+//     result, as QEMU's register write does. RdLo == RdHi in the long
+//     multiplies: RdHi wins.
 //   - Loads with writeback where Rt == Rn: the loaded value wins. Stores
 //     store the register value before writeback. Writeback to Rn = PC
 //     branches to the written-back address (a load to the PC wins).
-//   - STR/STM of the PC store the instruction address + 8.
+//   - STR/STM of the PC store the instruction address + 8 (ARM11).
 //   - LDM/STM with an empty register list or Rn = PC: UNDEF (QEMU).
 //     LDM with writeback and the base in the list: the loaded value wins.
 //     STM with writeback and the base in the list: the original base value
-//     is stored. LDM/STM user-bank forms (^ without PC) in User mode: UNDEF
-//     (QEMU); in System mode they act on the (same) user registers.
-//   - LDRD/STRD/LDREXD/STREXD with an odd Rt: UNDEF (QEMU). Rt=14: the
-//     second register is the PC (a branch for loads, PC+8 stored).
+//     is stored. LDM/STM user-bank forms (^ without PC) with writeback, and
+//     every ^ form in User mode: UNDEF (QEMU).
+//   - LDRD/STRD/LDREXD/STREXD with an odd Rt: UNDEF (QEMU). Rt = 14: the
+//     second register is the PC (a non-interworking branch for loads, the
+//     PC + 8 stored).
+//   - LDRHT/LDRSBT/LDRSHT/STRHT (the P=0 W=1 encodings of the extra
+//     load/store space, UNPREDICTABLE in DDI 0100I) execute as ARMv6T2
+//     defines them, post-indexed with a User-mode access check, because
+//     QEMU's arm1176 executes them; LDRD/STRD with P=0 W=1 are UNDEF.
+//   - SWP requires word alignment (no legacy rotation), as QEMU.
 //   - STREX with Rd equal to Rt or Rn: executes (Rd is written last).
-//   - SRS/RFE/CPS: SRS and RFE in User mode UNDEF (QEMU); CPS in User mode
-//     is a NOP; SRS to an invalid mode UNDEF. CPS field combinations DDI
-//     0100I calls UNPREDICTABLE (imod=01, A/I/F set without imod...) do
-//     what their fields say, as QEMU does; a CPS to an invalid mode leaves
-//     the mode unchanged.
-//   - BXJ behaves as BX (the ARM1176's Jazelle is not enabled: JMCR.JE=0,
-//     so BXJ is architecturally a BX).
-//   - BKPT is taken regardless of its condition field only if the condition
-//     passes (the run loop evaluates conditions uniformly).
-//   - ARMv7-only encodings are UNDEF: MOVW, MOVT, MLS, BFC/BFI, SBFX/UBFX,
-//     RBIT, SDIV/UDIV, LDRHT/STRHT/LDRSBT/LDRSHT (P=0 W=1 of the extra
-//     load/store space), DMB/DSB/ISB/SB instructions, PLI, PLDW, DBG (it is
-//     in the NOP hint space of MSR-immediate: NOP), ERET/HVC/HLT, CRC32,
-//     load-acquire/store-release, UDF (cond=1110 0111 1111 ... 1111).
-//   - Unconditional-space (cond=1111) encodings not listed in DDI 0100I are
-//     UNDEF.
+//   - SRS/RFE in User mode: UNDEF (QEMU); SRS to an invalid mode or to
+//     Monitor mode from Non-secure state: UNDEF. In System mode SRS stores
+//     the CPSR as the "SPSR". CPS in User mode is a NOP; CPS field
+//     combinations DDI 0100I calls UNPREDICTABLE (imod = 01, A/I/F set with
+//     imod = 00...) do what their fields say, as QEMU does; a CPS or MSR to
+//     an invalid mode leaves the mode unchanged.
+//   - MSR and CPS in Non-secure state cannot change CPSR.A / CPSR.F unless
+//     SCR.AW / SCR.FW are set (ARM1176 TRM, SCR).
+//   - BXJ behaves as BX (Jazelle is not enabled: the trivial Jazelle
+//     implementation makes BXJ a BX).
+//   - BKPT with a condition other than AL is executed only if the condition
+//     passes (as QEMU; the run loop evaluates conditions uniformly).
+//   - ARMv6T2/v7/v8-only encodings are UNDEF: MOVW, MOVT, MLS, BFC/BFI,
+//     SBFX/UBFX, RBIT, SDIV/UDIV, DMB/DSB/ISB/SB, PLI, PLDW, ERET, HVC, HLT,
+//     CRC32, load-acquire/store-release, and UDF (cond=1110 0111 1111 ...
+//     1111 ...). Every cond=1111 encoding not listed in DDI 0100I is UNDEF.
+//
+// Known differences from QEMU 5.0 (Unicorn 2) where we follow the ARM ARM:
+//   - With SCTLR.U = 1, LDM/STM/LDRD/STRD/SWP/LDREX/STREX (and RFE/SRS) to
+//     an address that is not word aligned raise an alignment fault (DDI
+//     0100I A2.8 table A2-10); QEMU performs them unaligned.
+//   - SMLAD/SMLSD/SMUAD set Q when the exact sum overflows 32 bits; QEMU
+//     5.0 sets Q when either 32-bit addition overflows (fixed in QEMU 5.1).
 
 // decodeARM returns the handler for an ARM-state instruction word.
 func decodeARM(op uint32) handler {
