@@ -1,0 +1,202 @@
+package usernet
+
+// DHCP server of the user network (RFC 2131, options from RFC 2132), with
+// the answers QEMU's slirp gives: address 10.0.2.15 (then .16, .17, ... for
+// further clients), server and router 10.0.2.2, DNS 10.0.2.3, mask
+// 255.255.255.0. Guest frames addressed to UDP port 67 are answered here
+// before they reach gvisor-tap-vsock's switch.
+
+import (
+	"encoding/binary"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/insomniacslk/dhcp/dhcpv4"
+)
+
+const (
+	dhcpServerPort = 67
+	dhcpClientPort = 68
+	leaseTime      = 24 * time.Hour
+	firstLease     = 15 // 10.0.2.15
+	lastLease      = 254
+)
+
+type dhcpServer struct {
+	mtu    int
+	leases map[[6]byte]netip.Addr
+	next   byte
+}
+
+func (s *dhcpServer) init(guestMAC net.HardwareAddr, mtu int) {
+	s.mtu = mtu
+	s.leases = map[[6]byte]netip.Addr{}
+	s.next = firstLease
+	if len(guestMAC) == 6 {
+		s.leases[[6]byte(guestMAC)] = guestIP
+		s.next++
+	}
+}
+
+// lease returns the address of a client, assigning the next free one.
+func (s *dhcpServer) lease(mac [6]byte) (netip.Addr, bool) {
+	if a, ok := s.leases[mac]; ok {
+		return a, true
+	}
+	if s.next > lastLease || s.next == 0 {
+		return netip.Addr{}, false
+	}
+	a := netip.AddrFrom4([4]byte{10, 0, 2, s.next})
+	s.next++
+	s.leases[mac] = a
+	return a, true
+}
+
+// handle inspects a guest frame. If it is a DHCP request to the server it
+// is consumed (consumed true) and reply, when not nil, is the Ethernet
+// frame to deliver to the guest.
+func (s *dhcpServer) handle(frame []byte) (reply []byte, consumed bool) {
+	// Ethernet II, IPv4, UDP to port 67.
+	if len(frame) < 14+20+8 || binary.BigEndian.Uint16(frame[12:14]) != 0x0800 {
+		return nil, false
+	}
+	ip := frame[14:]
+	ihl := int(ip[0]&0x0f) * 4
+	if ip[0]>>4 != 4 || ihl < 20 || len(ip) < ihl+8 || ip[9] != 17 {
+		return nil, false
+	}
+	if binary.BigEndian.Uint16(ip[6:8])&0x3fff != 0 { // fragment
+		return nil, false
+	}
+	dst := netip.AddrFrom4([4]byte(ip[16:20]))
+	if dst != netip.AddrFrom4([4]byte{255, 255, 255, 255}) && dst != gatewayIP {
+		return nil, false
+	}
+	udp := ip[ihl:]
+	if binary.BigEndian.Uint16(udp[2:4]) != dhcpServerPort {
+		return nil, false
+	}
+	ulen := int(binary.BigEndian.Uint16(udp[4:6]))
+	if ulen < 8 || ulen > len(udp) {
+		return nil, true
+	}
+	req, err := dhcpv4.FromBytes(udp[8:ulen])
+	if err != nil || req.OpCode != dhcpv4.OpcodeBootRequest || len(req.ClientHWAddr) != 6 {
+		return nil, true
+	}
+	mac := [6]byte(req.ClientHWAddr)
+
+	var typ dhcpv4.MessageType
+	yiaddr := net.IPv4zero
+	switch req.MessageType() {
+	case dhcpv4.MessageTypeDiscover:
+		a, ok := s.lease(mac)
+		if !ok {
+			return nil, true
+		}
+		typ, yiaddr = dhcpv4.MessageTypeOffer, net.IP(a.AsSlice())
+	case dhcpv4.MessageTypeRequest:
+		if sid := req.ServerIdentifier(); sid != nil && !sid.Equal(net.IP(gatewayIP.AsSlice())) {
+			return nil, true // the client chose another server
+		}
+		a, ok := s.lease(mac)
+		want := req.RequestedIPAddress()
+		if want == nil || want.IsUnspecified() {
+			want = req.ClientIPAddr
+		}
+		if !ok || !want.Equal(net.IP(a.AsSlice())) {
+			typ = dhcpv4.MessageTypeNak
+		} else {
+			typ, yiaddr = dhcpv4.MessageTypeAck, net.IP(a.AsSlice())
+		}
+	case dhcpv4.MessageTypeInform:
+		typ = dhcpv4.MessageTypeAck
+	default: // RELEASE, DECLINE: the lease stays reserved for that MAC
+		return nil, true
+	}
+
+	mods := []dhcpv4.Modifier{
+		dhcpv4.WithMessageType(typ),
+		dhcpv4.WithOption(dhcpv4.OptServerIdentifier(net.IP(gatewayIP.AsSlice()))),
+	}
+	if typ != dhcpv4.MessageTypeNak {
+		mods = append(mods,
+			dhcpv4.WithYourIP(yiaddr),
+			dhcpv4.WithServerIP(net.IP(gatewayIP.AsSlice())),
+			dhcpv4.WithOption(dhcpv4.OptSubnetMask(net.CIDRMask(subnet.Bits(), 32))),
+			dhcpv4.WithOption(dhcpv4.OptRouter(net.IP(gatewayIP.AsSlice()))),
+			dhcpv4.WithOption(dhcpv4.OptDNS(net.IP(dnsIP.AsSlice()))),
+			dhcpv4.WithOption(dhcpv4.OptBroadcastAddress(net.IP(broadcastIP.AsSlice()))),
+			dhcpv4.WithOption(dhcpv4.Option{Code: dhcpv4.OptionInterfaceMTU, Value: dhcpv4.Uint16(s.mtu)}),
+		)
+		if typ != dhcpv4.MessageTypeAck || req.MessageType() != dhcpv4.MessageTypeInform {
+			mods = append(mods, dhcpv4.WithOption(dhcpv4.OptIPAddressLeaseTime(leaseTime)))
+		}
+	}
+	resp, err := dhcpv4.NewReplyFromRequest(req, mods...)
+	if err != nil {
+		return nil, true
+	}
+	if req.MessageType() == dhcpv4.MessageTypeInform {
+		resp.YourIPAddr = net.IPv4zero
+	}
+
+	// Unicast to a client that already has its address (renewal, INFORM),
+	// broadcast otherwise (RFC 2131 4.1).
+	dstMAC := [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+	dstIP := [4]byte{255, 255, 255, 255}
+	if ci := req.ClientIPAddr.To4(); ci != nil && !ci.IsUnspecified() && typ != dhcpv4.MessageTypeNak {
+		dstMAC, dstIP = mac, [4]byte(ci)
+	}
+	return udpFrame(dstMAC, dstIP, dhcpClientPort, resp.ToBytes()), true
+}
+
+// udpFrame builds an Ethernet/IPv4/UDP frame from the gateway (port 67).
+func udpFrame(dstMAC [6]byte, dstIP [4]byte, dstPort uint16, payload []byte) []byte {
+	f := make([]byte, 14+20+8+len(payload))
+	copy(f[0:6], dstMAC[:])
+	copy(f[6:12], GatewayMAC)
+	binary.BigEndian.PutUint16(f[12:14], 0x0800)
+
+	ip := f[14:34]
+	ip[0] = 0x45
+	binary.BigEndian.PutUint16(ip[2:4], uint16(20+8+len(payload)))
+	ip[8] = 64 // TTL
+	ip[9] = 17 // UDP
+	src := gatewayIP.As4()
+	copy(ip[12:16], src[:])
+	copy(ip[16:20], dstIP[:])
+	binary.BigEndian.PutUint16(ip[10:12], ^checksum(0, ip))
+
+	udp := f[34:]
+	binary.BigEndian.PutUint16(udp[0:2], dhcpServerPort)
+	binary.BigEndian.PutUint16(udp[2:4], dstPort)
+	binary.BigEndian.PutUint16(udp[4:6], uint16(8+len(payload)))
+	copy(udp[8:], payload)
+	// Pseudo-header: source, destination, protocol, UDP length.
+	sum := checksum(0, ip[12:20])
+	sum = checksum(sum, []byte{0, 17, udp[4], udp[5]})
+	cs := ^checksum(sum, udp)
+	if cs == 0 {
+		cs = 0xffff
+	}
+	binary.BigEndian.PutUint16(udp[6:8], cs)
+	return f
+}
+
+// checksum adds b to a ones'-complement running sum (RFC 1071), folded.
+func checksum(sum uint16, b []byte) uint16 {
+	s := uint32(sum)
+	for len(b) >= 2 {
+		s += uint32(b[0])<<8 | uint32(b[1])
+		b = b[2:]
+	}
+	if len(b) == 1 {
+		s += uint32(b[0]) << 8
+	}
+	for s > 0xffff {
+		s = s>>16 + s&0xffff
+	}
+	return uint16(s)
+}
