@@ -171,7 +171,8 @@ type MAC struct {
 	dropped uint64   // frames dropped because the backlog was full
 	poll    *vclock.Timer
 
-	phy *PHY
+	phy  *PHY
+	link bool // carrier seen by a PHY-less MAC (NC-SI sideband)
 }
 
 // New returns a MAC in its power-on state.
@@ -208,7 +209,9 @@ func (m *MAC) Reset() {
 
 // resetRegs is the MACCR SW_RST: every MAC register returns to its reset
 // value and the DMA engines return to the ring bases. Frames waiting in
-// the backlog are kept for the next RX enable.
+// the backlog are kept for the next RX enable. The non-zero reset values
+// (DBLAC, RBSR, PHYCR MDC threshold, FCR, BPR, FEAR) are plausible values
+// not checked against silicon; Linux rewrites or ignores all of them.
 func (m *MAC) resetRegs() {
 	mac := m.cfg.MAC
 	m.isr, m.ier = 0, 0
@@ -260,7 +263,10 @@ func (m *MAC) SetLink(up bool) {
 		}
 		return
 	}
-	m.raise(intPHYSTS)
+	if up != m.link {
+		m.link = up
+		m.raise(intPHYSTS)
+	}
 }
 
 // Read implements mmio.Device.

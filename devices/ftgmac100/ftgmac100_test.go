@@ -890,3 +890,22 @@ func TestResetValuesAndMAC(t *testing.T) {
 		t.Error("Reset did not clear MACCR")
 	}
 }
+
+func TestLinkWithoutPHY(t *testing.T) {
+	r := newRig(t)
+	r.m = New(Config{Name: "mac0", Clock: r.clk, DMA: r.ram, Log: r.log,
+		IRQ: mmio.LineFunc(func(l bool) { r.irq = l })})
+	r.wr(rIER, intPHYSTS)
+	r.m.SetLink(true)
+	if !r.irq {
+		t.Fatal("no PHYSTS_CHG")
+	}
+	r.wr(rISR, intPHYSTS)
+	r.m.SetLink(true)
+	if r.irq {
+		t.Error("PHYSTS_CHG without a change")
+	}
+	if r.mdioRead(0, 2) != 0xffff {
+		t.Error("PHY answers although none is configured")
+	}
+}
