@@ -192,3 +192,21 @@ func checkNotTap() error {
 }
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
+
+// Without root (and without a pre-created interface owned by this user)
+// opening fails with a one-line reason.
+func TestOpenErrorUnprivileged(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("skipping: runs only without root (root may open any TAP)")
+	}
+	_, err := NewTap("astnoperm0")
+	if err == nil {
+		t.Fatal("NewTap without privileges succeeded")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "\n") || !strings.Contains(msg, "astnoperm0") ||
+		!(strings.Contains(msg, "permission") || strings.Contains(msg, "does not exist")) {
+		t.Errorf("unclear error: %q", msg)
+	}
+	t.Logf("error: %v", err)
+}

@@ -45,7 +45,7 @@ type fakeGuest struct {
 	wg     sync.WaitGroup
 }
 
-func newFakeGuest(t *testing.T, u *User, mac net.HardwareAddr) *fakeGuest {
+func newFakeGuest(t testing.TB, u *User, mac net.HardwareAddr) *fakeGuest {
 	t.Helper()
 	g := &fakeGuest{u: u, dhcp: make(chan []byte, 16)}
 	g.s = stack.New(stack.Options{
@@ -107,7 +107,7 @@ func isUDPTo(frame []byte, port uint16) bool {
 
 // configure gives the guest stack its address and routes, as the guest's
 // DHCP client would after an ACK.
-func (g *fakeGuest) configure(t *testing.T, ip net.IP) {
+func (g *fakeGuest) configure(t testing.TB, ip net.IP) {
 	t.Helper()
 	addr := tcpip.AddrFrom4Slice(ip.To4())
 	if err := g.s.AddProtocolAddress(1, tcpip.ProtocolAddress{
@@ -201,7 +201,7 @@ func checkLease(t *testing.T, r *dhcpv4.DHCPv4, typ dhcpv4.MessageType) {
 	}
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
@@ -211,7 +211,7 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func mustFwd(t *testing.T, s string) HostFwd {
+func mustFwd(t testing.TB, s string) HostFwd {
 	t.Helper()
 	hf, err := ParseHostFwd(s)
 	if err != nil {
