@@ -225,10 +225,16 @@ func hostResolver(path string) string {
 }
 
 // Send queues one guest frame for the network. It never blocks: when the
-// queue is full the frame is dropped.
+// queue is full (or the backend is closed) the frame is dropped. Before
+// Start frames wait in the queue.
 func (u *User) Send(frame []byte) {
 	if len(frame) < 14 || len(frame) > 65535 {
 		return
+	}
+	select {
+	case <-u.done:
+		return
+	default:
 	}
 	bp := u.pool.Get().(*[]byte)
 	*bp = append((*bp)[:0], frame...)
