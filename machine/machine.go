@@ -54,6 +54,10 @@ type Config struct {
 	PsPerInsn uint64
 	// Console receives UART5 output (after power-off detection).
 	Console func(b byte)
+	// Net attaches MAC0 to a network.
+	Net NetConfig
+	// MACPHY says which MACs have an MDIO PHY (see ast2500.Config).
+	MACPHY [2]bool
 	// MaxInsns stops the run after this many instructions (0: no limit).
 	MaxInsns uint64
 }
@@ -70,6 +74,7 @@ type Machine struct {
 	exit     atomic.Int32
 	exitSet  atomic.Bool
 	resetReq int // watchdog index + 1 of a pending reset
+	net      netState
 	Resets   int // number of resets so far
 
 	// ConsoleHook, when set, sees every console byte (smoke tests).
@@ -96,6 +101,8 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m.Log = sc.Log
 	sc.Console = m.consoleByte
+	sc.MACTx = m.macTx
+	sc.MACPHY = cfg.MACPHY
 	sc.ResetRequest = func(wdt int) {
 		m.resetReq = wdt + 1
 		if m.CPU != nil {
@@ -119,6 +126,9 @@ func New(cfg Config) (*Machine, error) {
 		return nil, ErrNoBoot
 	}
 	if err := cfg.Boot(m); err != nil {
+		return nil, err
+	}
+	if err := m.setupNetwork(); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -203,8 +213,9 @@ const (
 const maxSlice = 200000
 
 // Run runs the machine until it powers off, halts, resets with NoReboot,
-// or Stop is called.
+// or Stop is called. The network backend and capture are closed on return.
 func (m *Machine) Run() (Exit, error) {
+	defer m.closeNetwork()
 	c := m.CPU
 	clk := m.Clock
 	wallStart := time.Now()

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -13,6 +15,10 @@ import (
 	"github.com/ast2500emu/ast2500emu/loader"
 	"github.com/ast2500emu/ast2500emu/machine"
 	"github.com/ast2500emu/ast2500emu/mmio"
+	"github.com/ast2500emu/ast2500emu/network"
+	"github.com/ast2500emu/ast2500emu/network/pcap"
+	"github.com/ast2500emu/ast2500emu/network/tap"
+	"github.com/ast2500emu/ast2500emu/network/usernet"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
 
@@ -25,6 +31,8 @@ type bootOptions struct {
 	initrd   string
 	appendS  string
 	nic      []string
+	hostfwd  []string
+	pcap     string
 	noReboot bool
 	pace     string
 	seed     uint64
@@ -39,7 +47,9 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.dtb, "dtb", "", "device tree blob (default: the board's bundled dtb)")
 	f.StringVar(&o.initrd, "initrd", "", "initial ramdisk (default with the bundled kernel: the bundled initramfs)")
 	f.StringVar(&o.appendS, "append", "", "kernel command line (replaces /chosen/bootargs)")
-	f.StringArrayVar(&o.nic, "nic", nil, "network backend: none")
+	f.StringArrayVar(&o.nic, "nic", nil, "network backend for MAC0: user (default; NAT, guest 10.0.2.15), tap:IFNAME, none")
+	f.StringArrayVar(&o.hostfwd, "hostfwd", nil, "forward a host port to the guest (user network): tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT; repeatable")
+	f.StringVar(&o.pcap, "pcap", "", "write every frame MAC0 sends or receives to this pcap file")
 	f.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets")
 	f.StringVar(&o.pace, "pace", "auto", "pace guest time to wall time: on, off, auto (on when stdin is a terminal)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed for the guest's entropy sources")
@@ -82,10 +92,9 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	default:
 		return cfg, usage("-m %s: the AST2500 supports 128M, 256M, 512M or 1G of RAM", o.memory)
 	}
-	for _, n := range o.nic {
-		if n != "none" {
-			return cfg, usage("--nic %s: unknown network backend (supported: none)", n)
-		}
+	netCfg, err := o.network(b)
+	if err != nil {
+		return cfg, err
 	}
 	log := mmio.Default
 	if o.logFile != "" {
@@ -96,13 +105,27 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		log = mmio.NewLog(f)
 	}
 
+	closeNet := func() {
+		if netCfg.Backend != nil {
+			netCfg.Backend.Close()
+		}
+		if netCfg.PCAP != nil {
+			netCfg.PCAP.Close()
+		}
+	}
 	req, err := o.bootRequest(cmd, b)
 	if err != nil {
+		closeNet()
 		return cfg, err
 	}
 	layout, err := loader.Plan(req, ast2500.DRAMBase, uint32(ram))
 	if err != nil {
+		closeNet()
 		return cfg, usageError{err}
+	}
+	phy := [2]bool{true, true}
+	if b.NCSI {
+		phy[0] = false
 	}
 	cfg = machine.Config{
 		SoC: ast2500.Config{
@@ -118,8 +141,66 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		Boot:     machine.DirectBoot(layout),
 		NoReboot: o.noReboot,
 		Console:  console,
+		Net:      netCfg,
+		MACPHY:   phy,
 	}
 	return cfg, nil
+}
+
+// network opens the backend and capture file the flags ask for.
+func (o *bootOptions) network(b boards.Board) (machine.NetConfig, error) {
+	var nc machine.NetConfig
+	nc.NCSI = b.NCSI
+	// The emulated NIC's MAC (NC-SI Get MAC Address), from the seed.
+	nc.NICMAC = [6]byte{0x52, 0x54, 0x00, byte(o.seed >> 16), byte(o.seed >> 8), byte(o.seed)}
+	spec := "user"
+	switch len(o.nic) {
+	case 0:
+	case 1:
+		spec = o.nic[0]
+	default:
+		return nc, usage("--nic: only one network backend is supported for now (MAC0)")
+	}
+	kind, arg, err := network.ParseNIC(spec)
+	if err != nil {
+		return nc, usage("--nic %s: %v", spec, err)
+	}
+	if len(o.hostfwd) > 0 && kind != "user" {
+		return nc, usage("--hostfwd needs --nic user")
+	}
+	switch kind {
+	case "none":
+		nc.Backend = network.NewNone()
+	case "tap":
+		t, err := tap.NewTap(arg)
+		if err != nil {
+			return nc, usage("--nic %s: %v", spec, err)
+		}
+		nc.Backend = t
+	case "user":
+		var fwds []usernet.HostFwd
+		for _, r := range o.hostfwd {
+			f, err := usernet.ParseHostFwd(r)
+			if err != nil {
+				return nc, usage("--hostfwd %s: %v", r, err)
+			}
+			fwds = append(fwds, f)
+		}
+		u, err := usernet.NewUser(usernet.UserConfig{HostFwds: fwds})
+		if err != nil {
+			return nc, usage("--nic user: %v", err)
+		}
+		nc.Backend = u
+	}
+	if o.pcap != "" {
+		w, err := pcap.NewWriter(o.pcap)
+		if err != nil {
+			nc.Backend.Close()
+			return nc, usage("--pcap: %v", err)
+		}
+		nc.PCAP = w
+	}
+	return nc, nil
 }
 
 // bootRequest reads the images named by the flags, falling back to the
@@ -194,8 +275,17 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				}
 				return err
 			}
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+			go func() {
+				if _, ok := <-sig; ok {
+					m.Stop()
+				}
+			}()
 			restore := con.start(m)
 			exit, err := m.Run()
+			signal.Stop(sig)
+			close(sig)
 			restore()
 			if err != nil {
 				return err

@@ -3,9 +3,13 @@ package ast2500
 import (
 	"fmt"
 
+	"github.com/ast2500emu/ast2500emu/devices/adc"
+	"github.com/ast2500emu/ast2500emu/devices/ftgmac100"
+	"github.com/ast2500emu/ast2500emu/devices/gfx"
 	"github.com/ast2500emu/ast2500emu/devices/gpio"
 	"github.com/ast2500emu/ast2500emu/devices/i2c"
 	"github.com/ast2500emu/ast2500emu/devices/lpc"
+	"github.com/ast2500emu/ast2500emu/devices/pwmtacho"
 	"github.com/ast2500emu/ast2500emu/devices/rtc"
 	"github.com/ast2500emu/ast2500emu/devices/scu"
 	"github.com/ast2500emu/ast2500emu/devices/sdmc"
@@ -36,6 +40,12 @@ type Config struct {
 	// (an APB/AHB round trip on the real SoC, a few hundred ns). It keeps
 	// polling loops such as udelay from costing millions of instructions.
 	IOAccessNs uint64
+	// MACTx receives the frames MAC0 and MAC1 transmit (the machine
+	// routes them to NC-SI or a network backend).
+	MACTx func(mac int, frame []byte)
+	// MACPHY says which MACs have an MDIO PHY (ast2500-evb: both;
+	// romulus: MAC1 only, MAC0 talks NC-SI).
+	MACPHY [2]bool
 	// ResetRequest is called when a watchdog resets the SoC (index 0-2).
 	ResetRequest func(wdt int)
 	Clock        *vclock.Clock
@@ -59,6 +69,12 @@ type SoC struct {
 	GPIO  *gpio.GPIO
 	I2C   *i2c.Controller
 	LPC   *lpc.LPC
+	ADC   *adc.ADC
+	PWM   *pwmtacho.PWMTacho
+	GFX   *gfx.GFX
+	MAC   [2]*ftgmac100.MAC
+
+	vicIn [64]orGate // VIC inputs: several devices may share one source
 
 	io        [ioPages]*ioPage
 	resetters []mmio.Resetter
@@ -111,7 +127,32 @@ func New(cfg Config) (*SoC, error) {
 	return s, nil
 }
 
-func (s *SoC) irq(n int) mmio.Line { return s.VIC.Input(n) }
+// irq returns a new input to VIC source n. Sources shared by several
+// devices (the VUART and the LPC block on 8, the USB blocks on 5) are the
+// OR of their inputs.
+func (s *SoC) irq(n int) mmio.Line {
+	g := &s.vicIn[n]
+	if g.out == nil {
+		g.out = s.VIC.Input(n)
+	}
+	bit := uint64(1) << g.n
+	g.n++
+	return mmio.LineFunc(func(level bool) {
+		if level {
+			g.levels |= bit
+		} else {
+			g.levels &^= bit
+		}
+		g.out.Set(g.levels != 0)
+	})
+}
+
+// orGate combines the devices driving one VIC source.
+type orGate struct {
+	out    mmio.Line
+	levels uint64
+	n      int
+}
 
 func (s *SoC) block(name string) Block {
 	b, ok := BlockByName(name)
@@ -163,6 +204,22 @@ func (s *SoC) build() {
 	s.I2C = i2c.New(clk, s.irq(s.block("i2c").IRQ[0]), log)
 	s.I2C.SetAPBHz(s.SCU.APBHz())
 	s.LPC = lpc.New(s.irq(s.block("lpc").IRQ[0]), log)
+	s.ADC = adc.New(log)
+	s.PWM = pwmtacho.New(log)
+	s.GFX = gfx.New(s.irq(s.block("gfx").IRQ[0]), log)
+	s.GFX.AttachClock(clk)
+	for i, name := range []string{"mac0", "mac1"} {
+		i := i
+		s.MAC[i] = ftgmac100.New(ftgmac100.Config{
+			Name: name, Clock: clk, IRQ: s.irq(s.block(name).IRQ[0]), DMA: s, Log: log,
+			PHY: cfg.MACPHY[i],
+			Tx: func(frame []byte) {
+				if cfg.MACTx != nil {
+					cfg.MACTx(i, frame)
+				}
+			},
+		})
+	}
 	s.SCU.OnAPBChange(func(hz uint64) {
 		s.Timer.SetAPBHz(hz)
 		s.I2C.SetAPBHz(hz)
@@ -173,6 +230,7 @@ func (s *SoC) build() {
 		"uart1": s.UART[0], "uart2": s.UART[1], "uart3": s.UART[2], "uart4": s.UART[3], "uart5": s.UART[4],
 		"vuart": s.VUART, "wdt1": s.WDT[0], "wdt2": s.WDT[1], "wdt3": s.WDT[2],
 		"rtc": s.RTC, "gpio": s.GPIO, "i2c": s.I2C, "lpc": s.LPC,
+		"adc": s.ADC, "pwm-tacho": s.PWM, "gfx": s.GFX, "mac0": s.MAC[0], "mac1": s.MAC[1],
 	}
 	for _, b := range Blocks {
 		d := devs[b.Name]
