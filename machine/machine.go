@@ -106,7 +106,7 @@ func New(cfg Config) (*Machine, error) {
 	sc.ResetRequest = func(wdt int) {
 		m.resetReq = wdt + 1
 		if m.CPU != nil {
-			m.CPU.Stop()
+			m.CPU.EndSlice()
 		}
 	}
 	soc, err := ast2500.New(sc)
@@ -119,7 +119,7 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m.CPU = arm.New(soc)
 	m.Clock.Attach(&m.CPU.Insns)
-	m.Clock.OnDue(m.CPU.Stop)
+	m.Clock.OnDue(m.CPU.EndSlice)
 	soc.SetDMANotifier(m.CPU)
 	soc.ConnectCPU(mmio.LineFunc(m.CPU.SetIRQ), mmio.LineFunc(m.CPU.SetFIQ))
 	if cfg.Boot == nil {

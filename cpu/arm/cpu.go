@@ -113,7 +113,7 @@ type CPU struct {
 	curPC    uint32 // address of the instruction being executed
 	branched bool   // the instruction wrote the PC or took an exception
 	nextPC   uint32 // where to continue when branched
-	curEntry *entry // cache slot of the instruction being executed
+	limit    uint64 // the run loop stops when Insns reaches it (0: now)
 
 	irqLine, fiqLine bool
 	halted           bool // in WFI/WFE
@@ -228,6 +228,7 @@ func (c *CPU) setMode(m uint32) {
 	c.mode = m
 	if (old == ModeUSR) != (m == ModeUSR) {
 		c.privilegeChanged()
+		c.limit = 0 // fetch permissions may differ
 	}
 }
 
@@ -440,11 +441,22 @@ func (c *CPU) SPSROf(m uint32) uint32 {
 	return 0
 }
 
-// SetIRQ drives the nIRQ input (true = asserted).
-func (c *CPU) SetIRQ(level bool) { c.irqLine = level }
+// SetIRQ drives the nIRQ input (true = asserted). A newly asserted line
+// ends the current block so the interrupt is taken promptly.
+func (c *CPU) SetIRQ(level bool) {
+	if level && !c.irqLine {
+		c.limit = 0
+	}
+	c.irqLine = level
+}
 
 // SetFIQ drives the nFIQ input (true = asserted).
-func (c *CPU) SetFIQ(level bool) { c.fiqLine = level }
+func (c *CPU) SetFIQ(level bool) {
+	if level && !c.fiqLine {
+		c.limit = 0
+	}
+	c.fiqLine = level
+}
 
 // Halted reports whether the core is waiting for an interrupt (WFI/WFE).
 func (c *CPU) Halted() bool { return c.halted }
@@ -452,6 +464,14 @@ func (c *CPU) Halted() bool { return c.halted }
 // Stop asks Run to return at the next block boundary. Safe from any
 // goroutine.
 func (c *CPU) Stop() { c.stop.Store(true) }
+
+// EndSlice makes Run return right after the current instruction. It is for
+// device callbacks on the goroutine that runs the CPU (an exit device, a
+// reset request, a deadline falling due).
+func (c *CPU) EndSlice() {
+	c.stop.Store(true)
+	c.limit = 0
+}
 
 // Thumb reports whether the core is in Thumb state.
 func (c *CPU) Thumb() bool { return c.T }
@@ -552,6 +572,7 @@ func (c *CPU) condPass(cond uint32) bool {
 // or not.
 func (c *CPU) waitForInterrupt() {
 	c.halted = true
+	c.limit = 0
 	c.nextPC = c.nextInsn()
 	c.branched = true
 }

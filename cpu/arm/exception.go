@@ -80,6 +80,7 @@ func (c *CPU) takeException(k excKind, lr uint32) {
 	c.nextPC = base + excVector[k]
 	c.branched = true
 	c.halted = false
+	c.limit = 0
 	if c.hooks != nil && c.hooks.Exception != nil {
 		c.hooks.Exception(int(k), c.curPC, c.nextPC)
 	}

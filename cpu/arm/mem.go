@@ -88,7 +88,7 @@ func (c *CPU) flushTLBWrites(pa uint32) {
 // endBlock makes the run loop stop after the current instruction, so that
 // a change of translation or code takes effect on the next fetch.
 func (c *CPU) endBlock() {
-	c.code.dirty = true
+	c.limit = 0
 	c.code.lastValid = false
 }
 

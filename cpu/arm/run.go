@@ -35,7 +35,6 @@ type codeCache struct {
 	lastValid bool
 	lastVA    uint32
 	lastPage  *codePage
-	dirty     bool // the executing page was invalidated
 }
 
 func (cc *codeCache) init() {
@@ -86,7 +85,7 @@ func (c *CPU) invalidateCode(pa uint32) {
 	if c.code.lastPage == p {
 		c.code.lastValid = false
 	}
-	c.code.dirty = true
+	c.limit = 0 // the executing page may be the one dropped
 }
 
 // InvalidatePhys tells the CPU that n bytes at physical address pa were
@@ -151,7 +150,7 @@ func armStub(c *CPU, _ uint32) {
 	}
 	fn := decodeARM(op)
 	if p.mem != nil {
-		*c.curEntry = entry{fn: fn, op: op}
+		p.arm[c.curPC>>2&1023] = entry{fn: fn, op: op}
 	}
 	if cond := op >> 28; cond < 0xE && !c.condPass(cond) {
 		return
@@ -169,7 +168,7 @@ func thumbStub(c *CPU, _ uint32) {
 	}
 	fn := decodeThumb(op)
 	if p.mem != nil {
-		*c.curEntry = entry{fn: fn, op: op}
+		p.thumb[c.curPC>>1&2047] = entry{fn: fn, op: op}
 	}
 	fn(c, op)
 }
@@ -222,7 +221,12 @@ func (c *CPU) Step() {
 	c.execOne()
 }
 
-// runARM executes ARM instructions from c.pc until the block ends.
+// runARM executes ARM instructions from c.pc until the block ends: at the
+// instruction budget, a page boundary, a branch out of the page or into
+// Thumb state, or when something asks for the loop to stop (c.limit = 0:
+// an exception, a translation or code change, an interrupt request).
+// Branches within the page stay in the loop. c.Insns is kept current so
+// that devices reading the clock during an access see the right time.
 func (c *CPU) runARM(end uint64) {
 	pc := c.pc
 	p := c.fetchPage(pc)
@@ -232,33 +236,35 @@ func (c *CPU) runARM(end uint64) {
 		c.Insns++
 		return
 	}
-	c.code.dirty = false
-	n := c.Insns
+	c.limit = end
 	for {
 		e := &p.arm[pc>>2&1023]
 		c.R[15] = pc + 8
 		c.curPC = pc
-		c.curEntry = e
 		op := e.op
-		n++
+		c.Insns++
 		if cond := op >> 28; cond >= 0xE || c.condPass(cond) {
 			e.fn(c, op)
 			if c.branched {
 				c.branched = false
-				pc = c.nextPC
-				break
+				npc := c.nextPC
+				if (npc^pc)&^0xFFF != 0 || c.T || c.Insns >= c.limit {
+					pc = npc
+					break
+				}
+				pc = npc
+				continue
 			}
 		}
 		pc += 4
-		if pc&0xFFF == 0 || n >= end || c.code.dirty {
+		if pc&0xFFF == 0 || c.Insns >= c.limit {
 			break
 		}
 	}
-	c.Insns = n
 	c.pc = pc
 }
 
-// runThumb executes Thumb instructions from c.pc until the block ends.
+// runThumb executes Thumb instructions from c.pc; see runARM.
 func (c *CPU) runThumb(end uint64) {
 	pc := c.pc
 	p := c.fetchPage(pc)
@@ -269,33 +275,39 @@ func (c *CPU) runThumb(end uint64) {
 		return
 	}
 	if p.thumb == nil {
-		t := new([2048]entry)
-		for i := range t {
-			t[i] = entry{fn: thumbStub}
-		}
-		p.thumb = t
+		p.thumb = newThumbPage()
 	}
-	c.code.dirty = false
-	n := c.Insns
+	c.limit = end
 	for {
 		e := &p.thumb[pc>>1&2047]
 		c.R[15] = pc + 4
 		c.curPC = pc
-		c.curEntry = e
-		n++
+		c.Insns++
 		e.fn(c, e.op)
 		if c.branched {
 			c.branched = false
-			pc = c.nextPC
-			break
+			npc := c.nextPC
+			if (npc^pc)&^0xFFF != 0 || !c.T || c.Insns >= c.limit {
+				pc = npc
+				break
+			}
+			pc = npc
+			continue
 		}
 		pc += 2
-		if pc&0xFFF == 0 || n >= end || c.code.dirty {
+		if pc&0xFFF == 0 || c.Insns >= c.limit {
 			break
 		}
 	}
-	c.Insns = n
 	c.pc = pc
+}
+
+func newThumbPage() *[2048]entry {
+	t := new([2048]entry)
+	for i := range t {
+		t[i] = entry{fn: thumbStub}
+	}
+	return t
 }
 
 // execOne executes the single instruction at c.pc (debugging, tracing).
@@ -309,22 +321,17 @@ func (c *CPU) execOne() {
 		return
 	}
 	c.curPC = pc
+	c.limit = ^uint64(0)
 	if c.T {
 		if p.thumb == nil {
-			t := new([2048]entry)
-			for i := range t {
-				t[i] = entry{fn: thumbStub}
-			}
-			p.thumb = t
+			p.thumb = newThumbPage()
 		}
 		e := &p.thumb[pc>>1&2047]
-		c.curEntry = e
 		c.R[15] = pc + 4
 		e.fn(c, e.op)
 		pc += 2
 	} else {
 		e := &p.arm[pc>>2&1023]
-		c.curEntry = e
 		c.R[15] = pc + 8
 		if cond := e.op >> 28; cond >= 0xE || c.condPass(cond) {
 			e.fn(c, e.op)

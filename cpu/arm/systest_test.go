@@ -91,7 +91,7 @@ func (b *sysBoard) Write(pa uint32, size int, v uint64) bool {
 			}
 		case 0x04:
 			b.exited, b.code = true, uint32(v)
-			b.cpu.Stop()
+			b.cpu.EndSlice()
 		case 0x08:
 			b.cpu.SetIRQ(v&1 != 0)
 		case 0x0c:

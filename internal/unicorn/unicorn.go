@@ -47,6 +47,7 @@ static uc_err reg_write32(uc_engine *uc, int id, uint32_t v) { return uc_reg_wri
 static uc_err reg_read64(uc_engine *uc, int id, uint64_t *v) { return uc_reg_read(uc, id, v); }
 static uc_err reg_write64(uc_engine *uc, int id, uint64_t v) { return uc_reg_write(uc, id, &v); }
 static uc_err flush_tb(uc_engine *uc, uint64_t b, uint64_t e) { return uc_ctl_remove_cache(uc, b, e); }
+static uc_err flush_all_tb(uc_engine *uc) { return uc_ctl_flush_tlb(uc); }
 */
 import "C"
 
@@ -193,11 +194,17 @@ func (e *Engine) FlushCode(begin, end uint64) error {
 	return ucErr(C.flush_tb(e.uc, C.uint64_t(begin), C.uint64_t(end)))
 }
 
-// Step executes one instruction at pc (bit 0 set: Thumb). It returns the
-// QEMU exception number if the instruction raised one (-1 if none).
-func (e *Engine) Step(pc uint32) (int, error) {
+// FlushAllCode drops every translated block.
+func (e *Engine) FlushAllCode() error { return ucErr(C.flush_all_tb(e.uc)) }
+
+// Step executes one instruction at pc (bit 0 set: Thumb), stopping also
+// when the PC reaches until (Unicorn can run past its instruction count to
+// the end of a translation block; give the expected next PC when known).
+// It returns the QEMU exception number if the instruction raised one (-1
+// if none).
+func (e *Engine) Step(pc, until uint32) (int, error) {
 	e.rec.intno, e.rec.count = -1, 0
-	err := C.uc_emu_start(e.uc, C.uint64_t(pc), 0xFFFFFFFF, 0, 1)
+	err := C.uc_emu_start(e.uc, C.uint64_t(pc), C.uint64_t(until), 0, 1)
 	switch err {
 	case C.UC_ERR_OK:
 	case C.UC_ERR_READ_UNMAPPED, C.UC_ERR_WRITE_UNMAPPED:

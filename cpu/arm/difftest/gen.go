@@ -74,6 +74,10 @@ func wbConflict(op uint32) bool {
 	return (p == 0 || w == 1) && (rn(op) == rd(op) || rn(op) == 15)
 }
 
+// postW reports P=0 W=1, UNPREDICTABLE for the ARMv6 halfword and
+// doubleword transfers (DDI 0100I A5.3: there is no LDRHT on ARMv6).
+func postW(op uint32) bool { return op>>24&1 == 0 && op>>21&1 == 1 }
+
 // ARMClasses are the ARM-state instruction classes.
 var ARMClasses = []Class{
 	{Name: "dp-imm", Value: 0x02000000, Mask: 0x0E000000, Filter: dpOK},
@@ -127,7 +131,7 @@ var ARMClasses = []Class{
 		return rd(op) != 15 && rm(op) != 15 && !wbConflict(op) && !((op>>24&1 == 0 || op>>21&1 == 1) && rn(op) == rm(op))
 	}},
 	{Name: "ldrh-ldrd-imm", Value: 0x00400090, Mask: 0x0E400090, Mem: true, Filter: func(op uint32) bool {
-		if f(op, 6, 5) == 0 || rd(op) == 15 || wbConflict(op) {
+		if f(op, 6, 5) == 0 || rd(op) == 15 || wbConflict(op) || postW(op) {
 			return false
 		}
 		if op>>20&1 == 0 && f(op, 6, 5) >= 2 { // LDRD/STRD: even Rt, not R14
@@ -136,7 +140,7 @@ var ARMClasses = []Class{
 		return true
 	}},
 	{Name: "ldrh-ldrd-reg", Value: 0x00000090, Mask: 0x0E400F90, Mem: true, Filter: func(op uint32) bool {
-		if f(op, 6, 5) == 0 || rd(op) == 15 || rm(op) == 15 || wbConflict(op) {
+		if f(op, 6, 5) == 0 || rd(op) == 15 || rm(op) == 15 || wbConflict(op) || postW(op) {
 			return false
 		}
 		if op>>20&1 == 0 && f(op, 6, 5) >= 2 {

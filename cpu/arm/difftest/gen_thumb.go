@@ -81,8 +81,11 @@ var ThumbClasses = []Class{
 			return op&0xFF != 0 && !(op>>11&1 == 0 && op&(1<<tf(op, 10, 8)) != 0 && op&(1<<tf(op, 10, 8)-1) != 0)
 		case op&0xF600 == 0xB400:
 			return op&0x1FF != 0
-		case op&0xF800 == 0xF000:
-			return false // lone BL prefix: fine, but covered by pairs
+		case op&0xF800 == 0xF000, op&0xF800 == 0xF800, op&0xF800 == 0xE800:
+			// BL/BLX halves: covered by the pair classes. Unicorn
+			// decodes a lone suffix as the first half of a 32-bit
+			// Thumb-2 instruction.
+			return false
 		case op&0xFFC0 == 0xB640:
 			return false
 		}
