@@ -140,7 +140,7 @@ func (h *ucHarness) check(i int, a, b, c uint64, st Status) {
 	uc.SetReg(unicorn.RegR0, fpscr)
 	pc := uint32(ucBase + 16*i)
 	for k := uint32(0); k < 3; k++ {
-		if exc, err := uc.Step(pc + 4*k, 0xFFFFFFFF); err != nil || exc != -1 {
+		if exc, err := uc.Step(pc+4*k, 0xFFFFFFFF); err != nil || exc != -1 {
 			h.t.Fatalf("%s: unicorn step %d: exc %d err %v", op.name, k, exc, err)
 		}
 	}
