@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -37,6 +38,7 @@ type bootOptions struct {
 	pace     string
 	seed     uint64
 	logFile  string
+	cpuProf  string
 }
 
 func (o *bootOptions) register(cmd *cobra.Command) {
@@ -54,6 +56,8 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.pace, "pace", "auto", "pace guest time to wall time: on, off, auto (on when stdin is a terminal)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed for the guest's entropy sources")
 	f.StringVar(&o.logFile, "log", "", "write device logs (unimplemented registers, guest errors) to this file instead of stderr")
+	f.StringVar(&o.cpuProf, "cpuprofile", "", "write a Go CPU profile of the emulator to this file (for developers)")
+	f.MarkHidden("cpuprofile")
 }
 
 func parseSize(s string) (uint64, error) {
@@ -282,6 +286,14 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 					m.Stop()
 				}
 			}()
+			if o.cpuProf != "" {
+				pf, err := os.Create(o.cpuProf)
+				if err != nil {
+					return usage("--cpuprofile: %v", err)
+				}
+				pprof.StartCPUProfile(pf)
+				defer pprof.StopCPUProfile()
+			}
 			restore := con.start(m)
 			exit, err := m.Run()
 			signal.Stop(sig)
