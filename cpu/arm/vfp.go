@@ -79,6 +79,11 @@ type vfpState struct {
 	fpexc   uint32
 	fpinst  uint32
 	fpinst2 uint32
+
+	// st is the arithmetic status of the executing instruction. It lives
+	// here rather than on the stack because handlers pass it to kernels
+	// through function values, which would make a local escape.
+	st softfloat.Status
 }
 
 func (v *vfpState) reset() { *v = vfpState{} }
@@ -94,13 +99,15 @@ func (v *vfpState) setD(n uint32, x uint64) {
 	v.s[2*n+1] = uint32(x >> 32)
 }
 
-// status returns the arithmetic controls of the FPSCR with no flags.
-func (v *vfpState) status() softfloat.Status {
-	return softfloat.Status{
+// status loads the arithmetic controls of the FPSCR, with no flags, into
+// v.st and returns it.
+func (v *vfpState) status() *softfloat.Status {
+	v.st = softfloat.Status{
 		RMode: v.fpscr >> 22 & 3,
 		FZ:    v.fpscr&fpscrFZ != 0,
 		DN:    v.fpscr&fpscrDN != 0,
 	}
+	return &v.st
 }
 
 // VFPReg64 returns double register Di (0-15); other indices read as 0.

@@ -58,7 +58,7 @@ func (c *CPU) vfpExecS(op uint32, k vfpKernS) {
 	d, n, m := vfpSd(op), vfpSn(op), vfpSm(op)
 	st := v.status()
 	if v.fpscr&fpscrLEN == 0 || d < 8 {
-		v.s[d] = k(v.s[d], v.s[n], v.s[m], &st)
+		v.s[d] = k(v.s[d], v.s[n], v.s[m], st)
 		v.fpscr |= st.Flags
 		return
 	}
@@ -68,7 +68,7 @@ func (c *CPU) vfpExecS(op uint32, k vfpKernS) {
 		dm = 0
 	}
 	for i := v.fpscr >> 16 & 7; ; i-- {
-		v.s[d] = k(v.s[d], v.s[n], v.s[m], &st)
+		v.s[d] = k(v.s[d], v.s[n], v.s[m], st)
 		if i == 0 {
 			break
 		}
@@ -90,7 +90,7 @@ func (c *CPU) vfpExecD(op uint32, k vfpKernD) {
 	d, n, m := vfpDd(op), vfpDn(op), vfpDm(op)
 	st := v.status()
 	if v.fpscr&fpscrLEN == 0 || d < 4 {
-		v.setD(d, k(v.d(d), v.d(n), v.d(m), &st))
+		v.setD(d, k(v.d(d), v.d(n), v.d(m), st))
 		v.fpscr |= st.Flags
 		return
 	}
@@ -100,7 +100,7 @@ func (c *CPU) vfpExecD(op uint32, k vfpKernD) {
 		dm = 0
 	}
 	for i := v.fpscr >> 16 & 7; ; i-- {
-		v.setD(d, k(v.d(d), v.d(n), v.d(m), &st))
+		v.setD(d, k(v.d(d), v.d(n), v.d(m), st))
 		if i == 0 {
 			break
 		}
@@ -147,14 +147,14 @@ func (c *CPU) vfpCompareDone(nzcv uint32, st *sf.Status) {
 
 func (c *CPU) vfpCmpS(op uint32, b uint32, signaling bool) {
 	st := c.vfp.status()
-	r := sf.Compare32(c.vfp.s[vfpSd(op)], b, signaling, &st)
-	c.vfpCompareDone(r, &st)
+	r := sf.Compare32(c.vfp.s[vfpSd(op)], b, signaling, st)
+	c.vfpCompareDone(r, st)
 }
 
 func (c *CPU) vfpCmpD(op uint32, b uint64, signaling bool) {
 	st := c.vfp.status()
-	r := sf.Compare64(c.vfp.d(vfpDd(op)), b, signaling, &st)
-	c.vfpCompareDone(r, &st)
+	r := sf.Compare64(c.vfp.d(vfpDd(op)), b, signaling, st)
+	c.vfpCompareDone(r, st)
 }
 
 func vfpFCMPS(c *CPU, op uint32) {
@@ -231,7 +231,7 @@ func vfpFCVTDS(c *CPU, op uint32) {
 	}
 	v := &c.vfp
 	st := v.status()
-	v.setD(vfpDd(op), sf.F32ToF64(v.s[vfpSm(op)], &st))
+	v.setD(vfpDd(op), sf.F32ToF64(v.s[vfpSm(op)], st))
 	v.fpscr |= st.Flags
 }
 
@@ -243,7 +243,7 @@ func vfpFCVTSD(c *CPU, op uint32) {
 	}
 	v := &c.vfp
 	st := v.status()
-	v.s[vfpSd(op)] = sf.F64ToF32(v.d(vfpDm(op)), &st)
+	v.s[vfpSd(op)] = sf.F64ToF32(v.d(vfpDm(op)), st)
 	v.fpscr |= st.Flags
 }
 
@@ -256,7 +256,7 @@ func (c *CPU) vfpIntToS(op uint32, conv func(uint32, *sf.Status) uint32) {
 	}
 	v := &c.vfp
 	st := v.status()
-	v.s[vfpSd(op)] = conv(v.s[vfpSm(op)], &st)
+	v.s[vfpSd(op)] = conv(v.s[vfpSm(op)], st)
 	v.fpscr |= st.Flags
 }
 
@@ -267,7 +267,7 @@ func (c *CPU) vfpIntToD(op uint32, conv func(uint32, *sf.Status) uint64) {
 	}
 	v := &c.vfp
 	st := v.status()
-	v.setD(vfpDd(op), conv(v.s[vfpSm(op)], &st))
+	v.setD(vfpDd(op), conv(v.s[vfpSm(op)], st))
 	v.fpscr |= st.Flags
 }
 
@@ -285,7 +285,7 @@ func (c *CPU) vfpSToInt(op uint32, conv func(uint32, bool, *sf.Status) uint32, r
 	}
 	v := &c.vfp
 	st := v.status()
-	v.s[vfpSd(op)] = conv(v.s[vfpSm(op)], rz, &st)
+	v.s[vfpSd(op)] = conv(v.s[vfpSm(op)], rz, st)
 	v.fpscr |= st.Flags
 }
 
@@ -296,7 +296,7 @@ func (c *CPU) vfpDToInt(op uint32, conv func(uint64, bool, *sf.Status) uint32, r
 	}
 	v := &c.vfp
 	st := v.status()
-	v.s[vfpSd(op)] = conv(v.d(vfpDm(op)), rz, &st)
+	v.s[vfpSd(op)] = conv(v.d(vfpDm(op)), rz, st)
 	v.fpscr |= st.Flags
 }
 
