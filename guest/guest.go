@@ -9,7 +9,10 @@ import (
 	"io/fs"
 )
 
-//go:embed images
+// Only what booting needs is embedded; vmlinux and System.map stay on disk
+// for the debugging and tracing tools.
+//
+//go:embed images/zImage images/*.dtb images/initramfs.cpio.gz images/SHA256SUMS
 var images embed.FS
 
 func file(name string) []byte {
@@ -32,7 +35,8 @@ func DTB(name string) ([]byte, bool) {
 // Initramfs returns the bundled initramfs (gzip-compressed newc cpio).
 func Initramfs() []byte { return file("initramfs.cpio.gz") }
 
-// File returns any bundled file by name (vmlinux, System.map, SHA256SUMS).
+// File returns an embedded file by name (zImage, the dtbs, the initramfs,
+// SHA256SUMS).
 func File(name string) ([]byte, bool) {
 	b := file(name)
 	return b, b != nil

@@ -1,5 +1,5 @@
 #!/bin/bash
-# build-guest.sh: rebuild the bundled Linux guest in testdata/guest/.
+# build-guest.sh: rebuild the bundled Linux guest in guest/images/.
 #
 #   * Linux 6.1 (Debian's linux-source-6.1), unmodified aspeed_g5_defconfig:
 #     zImage, vmlinux (debug info stripped, symbols kept), System.map,
@@ -14,11 +14,11 @@
 # a mktemp dir), JOBS (default nproc), SKIP_APT=1 to skip apt-get,
 # SOURCE_DATE_EPOCH (default 1767225600 = 2026-01-01 00:00:00 UTC).
 # Idempotent: an existing kernel tree in BUILD_DIR is reused (make rebuilds
-# only what changed); everything in testdata/guest/ is rewritten.
+# only what changed); everything in guest/images/ but README.md is rewritten.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-OUT=$HERE/guest
+OUT=$(cd "$HERE/.." && pwd)/guest/images
 SRC=$HERE/initramfs
 JOBS=${JOBS:-$(nproc)}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600}
@@ -164,6 +164,6 @@ chmod 0644 "$OUT/initramfs.cpio.gz"
 	echo "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
 } >"$OUT/BUILDINFO"
 
-(cd "$OUT" && sha256sum $(ls | grep -vx SHA256SUMS | sort) >SHA256SUMS)
+(cd "$OUT" && sha256sum $(ls | grep -vx -e SHA256SUMS -e README.md | sort) >SHA256SUMS)
 log "done: $OUT"
 ls -l "$OUT" >&2

@@ -1,5 +1,5 @@
 #!/bin/bash
-# qemu-boot.sh: boot the bundled guest (testdata/guest) on QEMU's AST2500
+# qemu-boot.sh: boot the bundled guest (guest/images) on QEMU's AST2500
 # machines, as the reference for ast2500emu.
 #
 #   qemu-boot.sh [romulus|ast2500-evb]          interactive console (Ctrl-A x quits)
@@ -16,7 +16,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-G=$HERE/guest
+G=$(cd "$HERE/.." && pwd)/guest/images
 QEMU=${QEMU:-qemu-system-arm}
 
 mode=interactive

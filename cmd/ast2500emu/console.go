@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
+	"time"
 
 	"golang.org/x/term"
 
@@ -14,20 +16,41 @@ import (
 // console connects the guest's UART5 to the user's terminal or pipes, with
 // QEMU's Ctrl-A escape commands (x quit, h help, Ctrl-A send Ctrl-A).
 type console struct {
-	in  *os.File
-	w   *bufio.Writer
-	tty bool
+	in   *os.File
+	mu   sync.Mutex
+	w    *bufio.Writer
+	tty  bool
+	stop chan struct{}
 }
 
 func newConsole(in, out *os.File) *console {
-	return &console{in: in, w: bufio.NewWriterSize(out, 4096), tty: term.IsTerminal(int(in.Fd()))}
+	return &console{in: in, w: bufio.NewWriterSize(out, 4096), tty: term.IsTerminal(int(in.Fd())), stop: make(chan struct{})}
 }
 
-// out receives guest output on the machine goroutine.
+// out receives guest output on the machine goroutine. Output is buffered
+// and flushed at line ends, when the buffer fills, and every 10 ms by the
+// flusher (a prompt has no line end).
 func (c *console) out(b byte) {
+	c.mu.Lock()
 	c.w.WriteByte(b)
-	if b == '\n' || c.tty {
+	if c.tty {
 		c.w.Flush()
+	}
+	c.mu.Unlock()
+}
+
+func (c *console) flusher() {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-t.C:
+			c.mu.Lock()
+			c.w.Flush()
+			c.mu.Unlock()
+		}
 	}
 }
 
@@ -41,8 +64,12 @@ func (c *console) start(m *machine.Machine) func() {
 		}
 	}
 	go c.pump(m)
+	go c.flusher()
 	return func() {
+		close(c.stop)
+		c.mu.Lock()
 		c.w.Flush()
+		c.mu.Unlock()
 		if old != nil {
 			term.Restore(int(c.in.Fd()), old)
 			fmt.Fprintln(os.Stdout)

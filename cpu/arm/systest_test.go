@@ -169,7 +169,7 @@ func TestBareMetal(t *testing.T) {
 		{"exceptions", 5_000_000, ""},
 		{"mmu", 20_000_000, ""},
 		{"tlb", 20_000_000, ""},
-		{"vfp", 5_000_000, "VFP not implemented yet (vfp.go placeholder)"},
+		{"vfp", 5_000_000, ""},
 		{"unaligned", 5_000_000, ""},
 	}
 	strict := os.Getenv("SYSTEST_STRICT") != ""

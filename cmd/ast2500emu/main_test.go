@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// buildCLI builds the command once per test binary run.
+func buildCLI(t *testing.T) string {
+	t.Helper()
+	exe := filepath.Join(t.TempDir(), "ast2500emu")
+	out, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return exe
+}
+
+func TestBadInputExitStatus2(t *testing.T) {
+	exe := buildCLI(t)
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	garbage := write("garbage", bytes.Repeat([]byte{0x5A}, 8192))
+	zimg := make([]byte, 64<<10)
+	binary.LittleEndian.PutUint32(zimg[0x24:], 0x016F2818)
+	binary.LittleEndian.PutUint32(zimg[0x2C:], 1<<20) // claims 1 MiB
+	truncated := write("truncated.zImage", zimg)
+	okz := make([]byte, 64<<10)
+	binary.LittleEndian.PutUint32(okz[0x24:], 0x016F2818)
+	binary.LittleEndian.PutUint32(okz[0x2C:], 64<<10)
+	good := write("good.zImage", okz)
+	notdtb := write("not.dtb", []byte("this is not a device tree"))
+	big := filepath.Join(dir, "big.initrd")
+	f, _ := os.Create(big)
+	f.Truncate(600 << 20) // sparse: larger than 512 MiB of RAM
+	f.Close()
+
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown flag", []string{"boot", "--bogus"}, "unknown flag"},
+		{"unknown machine", []string{"boot", "-M", "palmetto"}, "unknown machine"},
+		{"bad memory", []string{"boot", "-m", "300M"}, "-m"},
+		{"bad nic", []string{"boot", "--nic", "vde"}, "--nic vde"},
+		{"missing kernel", []string{"boot", "--kernel", filepath.Join(dir, "nope"), "--dtb", notdtb}, "nope: kernel file does not exist"},
+		{"garbage kernel", []string{"boot", "--kernel", garbage, "--dtb", notdtb}, "garbage: not an ARM zImage"},
+		{"truncated zImage", []string{"boot", "--kernel", truncated, "--dtb", notdtb}, "truncated.zImage: truncated zImage"},
+		{"dtb not fdt", []string{"boot", "--kernel", good, "--dtb", notdtb}, "not.dtb: not a flattened device tree"},
+		{"missing dtb", []string{"boot", "--kernel", good, "--dtb", filepath.Join(dir, "none.dtb")}, "none.dtb: dtb file does not exist"},
+		{"initrd too big", []string{"boot", "--initrd", big}, "big.initrd: initrd"},
+	}
+	for _, c := range cases {
+		cmd := exec.Command(exe, c.args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.Stdin = strings.NewReader("")
+		err := cmd.Run()
+		code := -1
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err == nil {
+			code = 0
+		}
+		msg := strings.TrimSpace(stderr.String())
+		if code != 2 {
+			t.Errorf("%s: exit status %d, want 2 (stderr %q)", c.name, code, msg)
+		}
+		if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, c.want) {
+			t.Errorf("%s: stderr %q, want one line containing %q", c.name, msg, c.want)
+		}
+		if strings.Contains(msg, "panic") || strings.Contains(msg, "goroutine") {
+			t.Errorf("%s: stack trace in %q", c.name, msg)
+		}
+	}
+}
