@@ -288,7 +288,9 @@ func (r *Responder) Handle(frame []byte) [][]byte {
 	case cmdGLS:
 		return r.ok(h, r.linkStatus())
 	case cmdSVF:
-		idx, en := int(p[5]), p[6]&1 != 0
+		// Payload: reserved(2), VLAN ID(2), reserved(2), index, enable
+		// (struct ncsi_cmd_svf_pkt).
+		idx, en := int(p[6]), p[7]&1 != 0
 		if idx < 1 || idx > nVLAN {
 			return r.reply(h, codeFailed, reasonParam, nil)
 		}

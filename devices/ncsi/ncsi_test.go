@@ -218,7 +218,7 @@ func TestLinuxProbeAndConfigure(t *testing.T) {
 	}
 	// clear_vids: SVF disable on every index (bitmap starts all-ones).
 	for i := byte(1); i <= vlanCnt; i++ {
-		s.expect(cmdSVF, 0, 0, []byte{0, 0, 0, 0, 0, i, 0, 0})
+		s.expect(cmdSVF, 0, 0, []byte{0, 0, 0, 0, 0, 0, i, 0})
 	}
 	s.expect(cmdDV, 0, 0, nil)
 	sma := append(append([]byte{}, bmcMAC[:]...), 1, 1)
@@ -272,7 +272,12 @@ func TestLinuxProbeAndConfigure(t *testing.T) {
 	// Remaining commands of the brief's list.
 	s.expect(cmdSL, 0, 0, make([]byte, 8))
 	s.expect(cmdEV, 0, 0, []byte{0, 0, 0, 2})
-	s.expect(cmdSVF, 0, 0, []byte{0, 0, 0, 100, 0, 1, 1, 0})
+	s.expect(cmdSVF, 0, 0, []byte{0, 0, 0, 100, 0, 0, 1, 1})
+	// SVF's index and enable are payload bytes 6 and 7; Get Parameters
+	// shows filter 1 enabled with VLAN 100.
+	if gp := s.expect(cmdGP, 0, 0, nil); binary.BigEndian.Uint16(gp[26:])&1 == 0 || binary.BigEndian.Uint16(gp[60:]) != 100 {
+		t.Errorf("GP after SVF: vlan enable %#x, filter 1 = %d", binary.BigEndian.Uint16(gp[26:]), binary.BigEndian.Uint16(gp[60:]))
+	}
 	s.expect(cmdEGMF, 0, 0, u32(1))
 	s.expect(cmdDBF, 0, 0, nil)
 	s.expect(cmdSNFC, 0, 0, []byte{0, 0, 0, 0})
@@ -347,7 +352,7 @@ func TestErrorsAndUnsupported(t *testing.T) {
 	s.failed(cmdOEM, 0, 0, append(u32(0x1234), 1, 2, 3, 4), codeUnsupported, reasonUnknown)
 	// Bad parameters.
 	s.failed(cmdSMA, 0, 0, append(append([]byte{}, bmcMAC[:]...), 9, 1), codeFailed, reasonParam)
-	s.failed(cmdSVF, 0, 0, []byte{0, 0, 0, 1, 0, 0, 1, 0}, codeFailed, reasonParam)
+	s.failed(cmdSVF, 0, 0, []byte{0, 0, 0, 1, 0, 0, 0, 1}, codeFailed, reasonParam)
 	// Short payload for a parameterised command.
 	s.failed(cmdAE, 0, 0, []byte{0, 0, 0, 0}, codeFailed, reasonLength)
 	// Bad checksum: dropped silently (and counted).
