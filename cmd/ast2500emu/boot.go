@@ -8,6 +8,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -39,6 +40,7 @@ type bootOptions struct {
 	seed     uint64
 	logFile  string
 	cpuProf  string
+	stats    bool
 }
 
 func (o *bootOptions) register(cmd *cobra.Command) {
@@ -58,6 +60,7 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.logFile, "log", "", "write device logs (unimplemented registers, guest errors) to this file instead of stderr")
 	f.StringVar(&o.cpuProf, "cpuprofile", "", "write a Go CPU profile of the emulator to this file (for developers)")
 	f.MarkHidden("cpuprofile")
+	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time and MIPS on exit (stderr)")
 }
 
 func parseSize(s string) (uint64, error) {
@@ -295,7 +298,13 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				defer pprof.StopCPUProfile()
 			}
 			restore := con.start(m)
+			start := time.Now()
 			exit, err := m.Run()
+			if o.stats {
+				wall := time.Since(start)
+				fmt.Fprintf(os.Stderr, "ast2500emu: %s after %d instructions, guest time %.3f s, wall time %.3f s, %.1f MIPS\n",
+					exit, m.CPU.Insns, float64(m.Clock.Now())/1e9, wall.Seconds(), float64(m.CPU.Insns)/wall.Seconds()/1e6)
+			}
 			signal.Stop(sig)
 			close(sig)
 			restore()

@@ -13,7 +13,7 @@ func opB(c *CPU, op uint32) {
 }
 
 func opBL(c *CPU, op uint32) {
-	c.R[14] = c.curPC + 4
+	c.R[14] = c.R[15] - 4
 	c.writePC(c.R[15] + branchOffset(op))
 }
 
@@ -21,7 +21,7 @@ func opBL(c *CPU, op uint32) {
 // target.
 func opBLXImm(c *CPU, op uint32) {
 	t := c.R[15] + branchOffset(op) + op>>23&2
-	c.R[14] = c.curPC + 4
+	c.R[14] = c.R[15] - 4
 	c.bxWritePC(t | 1)
 }
 
@@ -31,7 +31,7 @@ func opBX(c *CPU, op uint32) {
 
 func opBLXReg(c *CPU, op uint32) {
 	t := c.R[op&0xF]
-	c.R[14] = c.curPC + 4
+	c.R[14] = c.R[15] - 4
 	c.bxWritePC(t)
 }
 

@@ -14,7 +14,10 @@
 // Insns drives the SoC's virtual clock.
 package arm
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // Processor modes (CPSR.M).
 const (
@@ -110,7 +113,6 @@ type CPU struct {
 
 	// Execution bookkeeping for the current instruction.
 	pc       uint32 // address of the next instruction to execute
-	curPC    uint32 // address of the instruction being executed
 	branched bool   // the instruction wrote the PC or took an exception
 	nextPC   uint32 // where to continue when branched
 	limit    uint64 // the run loop stops when Insns reaches it (0: now)
@@ -122,6 +124,7 @@ type CPU struct {
 
 	// Hooks for debuggers and tracers; nil in normal runs (see hooks.go).
 	hooks *Hooks
+	dbg   *debugState // watchpoints (hooks.go); nil normally
 }
 
 type exclusiveMonitor struct {
@@ -524,16 +527,47 @@ func (c *CPU) pcOffset() uint32 {
 	return 8
 }
 
+// insnAddr returns the address of the instruction being executed (R15
+// reads as that plus 8, or 4 in Thumb state, while it executes).
+func (c *CPU) insnAddr() uint32 {
+	if c.T {
+		return c.R[15] - 4
+	}
+	return c.R[15] - 8
+}
+
 // nextInsn returns the address of the instruction after the current one.
 func (c *CPU) nextInsn() uint32 {
 	if c.T {
-		return c.curPC + 2
+		return c.R[15] - 2
 	}
-	return c.curPC + 4
+	return c.R[15] - 4
 }
 
-// condPass evaluates an ARM condition code against the flags.
+// condTable[cond] has bit i set when the condition passes for flags i =
+// N<<3 | Z<<2 | C<<1 | V.
+var condTable = func() (t [16]uint16) {
+	for cond := uint32(0); cond < 16; cond++ {
+		for i := uint32(0); i < 16; i++ {
+			c := CPU{N: i&8 != 0, Z: i&4 != 0, C: i&2 != 0, V: i&1 != 0}
+			if c.condPassSlow(cond) {
+				t[cond] |= 1 << i
+			}
+		}
+	}
+	return t
+}()
+
+// condPass evaluates an ARM condition code against the flags. The four
+// flag bools are adjacent bytes of the CPU struct; one 32-bit load and a
+// multiply gather them into a 4-bit index.
 func (c *CPU) condPass(cond uint32) bool {
+	w := *(*uint32)(unsafe.Pointer(&c.N))
+	return condTable[cond&15]>>((w*0x08040201)>>24&15)&1 != 0
+}
+
+// condPassSlow is the reference definition of the condition codes.
+func (c *CPU) condPassSlow(cond uint32) bool {
 	switch cond {
 	case 0x0:
 		return c.Z

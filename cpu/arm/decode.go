@@ -171,9 +171,10 @@ func dpFormOf(op uint32) int {
 // dpToPC is a data-processing instruction with Rd = PC and S = 0: the
 // result is branched to without interworking (ARMv6).
 func dpToPC(c *CPU, op uint32) {
+	pc8 := c.R[15]
 	dpHandlers[dpFormOf(op)][op>>21&0xF][0](c, op)
 	v := c.R[15]
-	c.R[15] = c.curPC + 8
+	c.R[15] = pc8
 	c.writePC(v)
 }
 
@@ -184,9 +185,10 @@ func dpToPCS(c *CPU, op uint32) {
 		c.undef()
 		return
 	}
+	pc8 := c.R[15]
 	dpHandlers[dpFormOf(op)][op>>21&0xF][0](c, op)
 	v := c.R[15]
-	c.R[15] = c.curPC + 8
+	c.R[15] = pc8
 	c.exceptionReturn(v, c.spsr())
 }
 

@@ -31,6 +31,7 @@ var excVector = [...]uint32{
 // takeException enters the exception handler. lr is the value written to the
 // new mode's LR (already including the architectural offset).
 func (c *CPU) takeException(k excKind, lr uint32) {
+	from := c.insnAddr()
 	old := c.CPSR()
 	var mode uint32
 	switch k {
@@ -82,7 +83,7 @@ func (c *CPU) takeException(k excKind, lr uint32) {
 	c.halted = false
 	c.limit = 0
 	if c.hooks != nil && c.hooks.Exception != nil {
-		c.hooks.Exception(int(k), c.curPC, c.nextPC)
+		c.hooks.Exception(int(k), from, c.nextPC)
 	}
 }
 
@@ -110,15 +111,15 @@ func (c *CPU) smc() {
 // 13.6: BKPT with debug disabled generates a Prefetch Abort).
 func (c *CPU) bkpt() {
 	c.cp15.ifsr = fsDebugEvent
-	c.cp15.ifar = c.curPC
-	c.takeException(excPrefetchAbort, c.curPC+4)
+	c.cp15.ifar = c.insnAddr()
+	c.takeException(excPrefetchAbort, c.insnAddr()+4)
 }
 
 // prefetchAbort raises a Prefetch Abort for an instruction at va.
 func (c *CPU) prefetchAbort(va uint32, fsr uint32) {
 	c.cp15.ifsr = fsr
 	c.cp15.ifar = va
-	c.curPC = va
+	c.R[15] = va + c.pcOffset()
 	c.takeException(excPrefetchAbort, va+4)
 }
 
@@ -126,8 +127,8 @@ func (c *CPU) prefetchAbort(va uint32, fsr uint32) {
 func (c *CPU) dataAbort(va uint32, fsr uint32) {
 	c.cp15.dfsr = fsr
 	c.cp15.dfar = va
-	c.cp15.wfar = c.curPC
-	c.takeException(excDataAbort, c.curPC+8)
+	c.cp15.wfar = c.insnAddr()
+	c.takeException(excDataAbort, c.insnAddr()+8)
 }
 
 // irqPending reports whether an unmasked interrupt is waiting.
@@ -138,7 +139,7 @@ func (c *CPU) irqPending() bool {
 // takeInterrupt enters the IRQ or FIQ handler before the instruction at
 // c.pc. FIQ has priority.
 func (c *CPU) takeInterrupt() {
-	c.curPC = c.pc
+	c.R[15] = c.pc + c.pcOffset()
 	if c.fiqLine && !c.F {
 		c.takeException(excFIQ, c.pc+4)
 	} else {

@@ -143,14 +143,14 @@ func (c *CPU) fetchWord(p *codePage, pc uint32, size int) (uint32, bool) {
 // handler, then executes it (subject to its condition).
 func armStub(c *CPU, _ uint32) {
 	p := c.code.lastPage
-	op, ok := c.fetchWord(p, c.curPC, 4)
+	op, ok := c.fetchWord(p, c.insnAddr(), 4)
 	if !ok {
-		c.prefetchAbort(c.curPC, fsExternal)
+		c.prefetchAbort(c.insnAddr(), fsExternal)
 		return
 	}
 	fn := decodeARM(op)
 	if p.mem != nil {
-		p.arm[c.curPC>>2&1023] = entry{fn: fn, op: op}
+		p.arm[c.insnAddr()>>2&1023] = entry{fn: fn, op: op}
 	}
 	if cond := op >> 28; cond < 0xE && !c.condPass(cond) {
 		return
@@ -161,14 +161,14 @@ func armStub(c *CPU, _ uint32) {
 // thumbStub is armStub for Thumb slots.
 func thumbStub(c *CPU, _ uint32) {
 	p := c.code.lastPage
-	op, ok := c.fetchWord(p, c.curPC, 2)
+	op, ok := c.fetchWord(p, c.insnAddr(), 2)
 	if !ok {
-		c.prefetchAbort(c.curPC, fsExternal)
+		c.prefetchAbort(c.insnAddr(), fsExternal)
 		return
 	}
 	fn := decodeThumb(op)
 	if p.mem != nil {
-		p.thumb[c.curPC>>1&2047] = entry{fn: fn, op: op}
+		p.thumb[c.insnAddr()>>1&2047] = entry{fn: fn, op: op}
 	}
 	fn(c, op)
 }
@@ -240,7 +240,6 @@ func (c *CPU) runARM(end uint64) {
 	for {
 		e := &p.arm[pc>>2&1023]
 		c.R[15] = pc + 8
-		c.curPC = pc
 		op := e.op
 		c.Insns++
 		if cond := op >> 28; cond >= 0xE || c.condPass(cond) {
@@ -281,7 +280,6 @@ func (c *CPU) runThumb(end uint64) {
 	for {
 		e := &p.thumb[pc>>1&2047]
 		c.R[15] = pc + 4
-		c.curPC = pc
 		c.Insns++
 		e.fn(c, e.op)
 		if c.branched {
@@ -320,7 +318,6 @@ func (c *CPU) execOne() {
 		c.branched = false
 		return
 	}
-	c.curPC = pc
 	c.limit = ^uint64(0)
 	if c.T {
 		if p.thumb == nil {
