@@ -79,6 +79,8 @@ type Machine struct {
 
 	// ConsoleHook, when set, sees every console byte (smoke tests).
 	ConsoleHook func(b byte)
+
+	dbg *debugger // GDB stub (debug.go); nil normally
 }
 
 // ErrNoBoot is returned when the machine has nothing to run.
@@ -234,6 +236,10 @@ func (m *Machine) Run() (Exit, error) {
 				return ExitReset, fmt.Errorf("reset: %w", err)
 			}
 			m.SoC.SCU.SetResetCause(wdtCause(wdt))
+			continue
+		}
+		if m.dbg != nil && m.dbg.haltReq.Load() {
+			m.debugStop()
 			continue
 		}
 		clk.RunPosted()

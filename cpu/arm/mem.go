@@ -166,6 +166,9 @@ func (c *CPU) lookup(va uint32, kind int, user bool) (*tlbEntry, uint32) {
 		// decoded copy can be dropped.
 		return e, 0
 	}
+	if c.dbg != nil && kind != accExec && c.dbg.watched(va) {
+		return e, 0 // watched page: every access takes the slow path
+	}
 	e.ptr = c.hostPage(pa, kind)
 	return e, 0
 }
@@ -378,6 +381,9 @@ func (c *CPU) physRead(va uint32, size int, fl int, faultVA uint32) (uint32, boo
 	if !ok {
 		return 0, false
 	}
+	if c.dbg != nil {
+		c.noteAccess(va, size, false)
+	}
 	off := va & 0xFFF
 	if e.ptr != nil {
 		p := unsafe.Add(e.ptr, off)
@@ -401,6 +407,9 @@ func (c *CPU) physWrite(va uint32, size int, v uint32, fl int, faultVA uint32) b
 	e, ok := c.physAddr(va, accWrite, fl, faultVA)
 	if !ok {
 		return false
+	}
+	if c.dbg != nil {
+		c.noteAccess(va, size, true)
 	}
 	off := va & 0xFFF
 	if e.ptr != nil {
