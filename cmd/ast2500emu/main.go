@@ -42,6 +42,7 @@ func main() {
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(bootCommand())
+	root.AddCommand(smokeCommand())
 	err := root.Execute()
 	var ee exitError
 	var ue usageError

@@ -1,0 +1,486 @@
+package main
+
+// The smoke command: a scripted console run for CI (issue 7). The engine
+// (script, stages, failure classes, reports) is package smoke; this file
+// turns flags into runs, runs a matrix of kernels in parallel and maps the
+// outcome to the exit status.
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/ast2500emu/ast2500emu/loader"
+	"github.com/ast2500emu/ast2500emu/machine"
+	"github.com/ast2500emu/ast2500emu/smoke"
+)
+
+type smokeOptions struct {
+	boot        bootOptions
+	kernels     []string
+	kernelList  string
+	flagSteps   []smoke.Step
+	stepErr     error
+	script      string
+	prompt      string
+	timeout     time.Duration
+	stepTimeout time.Duration
+	budgetInsns uint64
+	budgetGuest time.Duration
+	det         bool
+	allow       []string
+	report      string
+	junit       string
+	consoleLog  string
+	jobs        int
+	name        string
+}
+
+// stepValue appends --expect and --send steps to one list, so that their
+// order on the command line is kept.
+type stepValue struct {
+	o    *smokeOptions
+	kind smoke.StepKind
+}
+
+func (v stepValue) String() string { return "" }
+func (v stepValue) Type() string   { return "string" }
+func (v stepValue) Set(s string) error {
+	var st smoke.Step
+	var err error
+	if v.kind == smoke.Expect {
+		st, err = smoke.NewExpect(s)
+	} else {
+		st, err = smoke.NewSend(s)
+	}
+	if err != nil {
+		return err
+	}
+	v.o.flagSteps = append(v.o.flagSteps, st)
+	return nil
+}
+
+// kernelsValue makes --kernel repeatable for smoke (a matrix).
+type kernelsValue struct{ list *[]string }
+
+func (v kernelsValue) String() string { return strings.Join(*v.list, ",") }
+func (v kernelsValue) Type() string   { return "file" }
+func (v kernelsValue) Set(s string) error {
+	*v.list = append(*v.list, s)
+	return nil
+}
+
+func smokeCommand() *cobra.Command {
+	o := &smokeOptions{}
+	cmd := &cobra.Command{
+		Use:   "smoke",
+		Short: "Scripted console run for CI: stages, failure classes, JSON/JUnit reports",
+		Long: `Boot a board and run a console script against it, for CI.
+
+Steps come from --expect REGEX / --send TEXT (repeatable, kept in order;
+\r \n \t \\ \e \xHH escapes work in --send) or --script FILE (lines
+"expect REGEX", "send TEXT", "sleep DURATION" (guest time), "timeout
+DURATION" (wall limit of each following step), "guest-timeout DURATION",
+# comments). Expect regexps match one console line at a time (carriage
+returns and escape sequences removed), including an unfinished line such
+as a prompt. Without steps the script is: wait for the shell prompt, send
+"poweroff", expect "reboot: System halted" (or "Power down").
+
+The run passes when every step has completed. Whatever the script says,
+these console lines fail it (--allow CLASS relaxes one class):
+` + "\n" + indent(smoke.ExitCodeTable()) + `
+Stages reached (firmware, kernel, init, network, login, shell) are recorded
+with wall time, guest time and instruction count. With several --kernel
+values or --kernel-list, the runs form a matrix run --jobs at a time; each
+gets its own report (FILE.json -> FILE-<n>.json, or files in a directory)
+and a summary table is printed. The exit status is then that of the first
+failing run.
+
+--deterministic runs on the virtual clock alone, with no network peer
+(--nic none), entropy, RTC and MAC from --seed: two runs with the same
+inputs print byte-identical consoles and reach every stage at the same
+instruction count.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd) },
+	}
+	o.boot.register(cmd)
+	f := cmd.Flags()
+	kf := f.Lookup("kernel")
+	kf.Value = kernelsValue{&o.kernels}
+	kf.Usage = "Linux zImage or uImage to boot (default: the bundled guest); repeat for a matrix"
+	f.Var(stepValue{o, smoke.Expect}, "expect", "wait for console output matching REGEX (repeatable, ordered with --send)")
+	f.Var(stepValue{o, smoke.Send}, "send", "type TEXT on the console (escapes \\r \\n \\t \\\\ \\e \\xHH; repeatable)")
+	f.StringVar(&o.script, "script", "", "script file (expect/send/sleep/timeout/guest-timeout lines, # comments)")
+	f.StringVar(&o.prompt, "prompt", smoke.DefaultPrompt, "regexp for the shell stage (and the default script)")
+	f.DurationVar(&o.timeout, "timeout", 10*time.Minute, "wall-clock limit for the whole run (0: none)")
+	f.DurationVar(&o.stepTimeout, "step-timeout", 0, "wall-clock limit for each step without its own (0: none)")
+	f.Uint64Var(&o.budgetInsns, "budget-insns", 0, "instruction budget for the whole run (0: none)")
+	f.DurationVar(&o.budgetGuest, "budget-guest", 0, "guest-time budget for the whole run (0: none)")
+	f.BoolVar(&o.det, "deterministic", false, "virtual clock only, no network peer (--nic none): reproducible runs")
+	f.StringArrayVar(&o.allow, "allow", nil, "failure class that does not fail the run (repeatable)")
+	f.StringVar(&o.report, "report", "", "write a JSON report to this file")
+	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report to this file")
+	f.StringVar(&o.consoleLog, "console-log", "", "write the whole console to this file (- for stdout)")
+	f.IntVar(&o.jobs, "jobs", 1, "matrix runs in parallel (at most the number of CPUs)")
+	f.StringVar(&o.kernelList, "kernel-list", "", "file with one kernel path a line (a matrix; # comments)")
+	f.StringVar(&o.name, "name", "", "run name in reports (default: the kernel file name)")
+	return cmd
+}
+
+func indent(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		b.WriteString("  " + l + "\n")
+	}
+	return b.String()
+}
+
+// plan is everything a run needs besides its kernel.
+type plan struct {
+	steps []smoke.Step
+	allow map[smoke.Class]bool
+	rc    smoke.RunConfig
+}
+
+func (o *smokeOptions) plan() (plan, error) {
+	var p plan
+	prompt, err := regexp.Compile(o.prompt)
+	if err != nil {
+		return p, usage("--prompt: %v", err)
+	}
+	if o.script != "" {
+		f, err := os.Open(o.script)
+		if err != nil {
+			return p, usage("--script: %v", err)
+		}
+		p.steps, err = smoke.ParseScript(f, o.script)
+		f.Close()
+		if err != nil {
+			return p, usage("--script %v", err)
+		}
+	}
+	p.steps = append(p.steps, o.flagSteps...)
+	if len(p.steps) == 0 {
+		p.steps = []smoke.Step{
+			{Kind: smoke.Expect, Arg: o.prompt, Re: prompt},
+			{Kind: smoke.Send, Arg: `poweroff\n`, Text: []byte("poweroff\n")},
+			{Kind: smoke.Expect, Arg: `reboot: (System halted|Power down)`, Re: regexp.MustCompile(`reboot: (System halted|Power down)`)},
+		}
+	}
+	for i := range p.steps {
+		if p.steps[i].Timeout == 0 {
+			p.steps[i].Timeout = o.stepTimeout
+		}
+	}
+	p.allow = map[smoke.Class]bool{}
+	for _, a := range o.allow {
+		c, err := smoke.ParseClass(a)
+		if err != nil {
+			return p, usage("--allow: %v", err)
+		}
+		p.allow[c] = true
+	}
+	p.rc = smoke.RunConfig{
+		Session:     smoke.Config{Steps: p.steps, Prompt: prompt, Allow: p.allow},
+		Timeout:     o.timeout,
+		BudgetGuest: o.budgetGuest,
+	}
+	return p, nil
+}
+
+func (o *smokeOptions) kernelRuns() ([]string, error) {
+	ks := append([]string(nil), o.kernels...)
+	if o.kernelList != "" {
+		b, err := os.ReadFile(o.kernelList)
+		if err != nil {
+			return nil, usage("--kernel-list: %v", err)
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			l = strings.TrimSpace(l)
+			if l != "" && !strings.HasPrefix(l, "#") {
+				ks = append(ks, l)
+			}
+		}
+	}
+	if len(ks) == 0 {
+		ks = []string{""} // the bundled guest
+	}
+	for _, k := range ks {
+		if k == "" {
+			continue
+		}
+		if _, err := loader.ReadImage("kernel", k); err != nil {
+			return nil, usageError{err}
+		}
+	}
+	return ks, nil
+}
+
+func (o *smokeOptions) run(cmd *cobra.Command) error {
+	if o.det {
+		for _, n := range o.boot.nic {
+			if n != "none" {
+				return usage("--deterministic needs --nic none (a network peer is not reproducible)")
+			}
+		}
+		if len(o.boot.hostfwd) > 0 {
+			return usage("--deterministic excludes --hostfwd")
+		}
+		if o.boot.pace == "on" {
+			return usage("--deterministic excludes --pace on")
+		}
+		o.boot.nic = []string{"none"}
+	}
+	switch o.boot.pace {
+	case "on", "off", "auto":
+	default:
+		return usage("--pace %s: want on, off or auto", o.boot.pace)
+	}
+	if o.jobs < 1 {
+		return usage("--jobs %d: want at least 1", o.jobs)
+	}
+	p, err := o.plan()
+	if err != nil {
+		return err
+	}
+	ks, err := o.kernelRuns()
+	if err != nil {
+		return err
+	}
+	jobs := o.jobs
+	if n := runtime.NumCPU(); jobs > n {
+		jobs = n
+	}
+	if jobs > len(ks) {
+		jobs = len(ks)
+	}
+	if o.consoleLog == "-" && len(ks) > 1 {
+		return usage("--console-log -: only for a single run")
+	}
+
+	// Ctrl-C and SIGTERM stop every run (class timeout, reports written).
+	var mu sync.Mutex
+	var machines []*machine.Machine
+	stopped := false
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	go func() {
+		if _, ok := <-sig; ok {
+			mu.Lock()
+			stopped = true
+			for _, m := range machines {
+				m.Stop()
+			}
+			mu.Unlock()
+		}
+	}()
+	defer close(sig)
+	onMachine := func(m *machine.Machine) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		machines = append(machines, m)
+		return !stopped
+	}
+
+	tty := term.IsTerminal(int(os.Stderr.Fd()))
+	reps := make([]smoke.Report, len(ks))
+	errs := make([]error, len(ks))
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	for i, k := range ks {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, k string) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			var prog func(smoke.Progress)
+			if tty && len(ks) == 1 {
+				prog = progressLine
+			}
+			reps[i], errs[i] = o.runOne(cmd, p, k, i, len(ks), prog, onMachine)
+		}(i, k)
+	}
+	wg.Wait()
+	if tty && len(ks) == 1 {
+		fmt.Fprint(os.Stderr, "\r\033[K")
+	}
+	for _, err := range errs {
+		var ue usageError
+		if errors.As(err, &ue) {
+			return err
+		}
+	}
+	code := 0
+	for i, r := range reps {
+		if errs[i] != nil {
+			fmt.Fprintln(os.Stderr, "ast2500emu smoke:", errs[i])
+			if code == 0 {
+				code = smoke.ExitError
+			}
+			continue
+		}
+		if code == 0 && r.ExitCode != 0 {
+			code = r.ExitCode
+		}
+	}
+	if len(ks) > 1 {
+		smoke.Summary(os.Stdout, reps)
+	} else if errs[0] == nil {
+		fmt.Println(resultLine(reps[0]))
+	}
+	if code != 0 {
+		return exitError{code}
+	}
+	return nil
+}
+
+func resultLine(r smoke.Report) string {
+	if r.Result == "pass" {
+		return fmt.Sprintf("smoke: pass (%d steps, %.1fs wall, %.2fs guest, %d instructions)", len(r.Steps), r.WallS, r.GuestS, r.Instructions)
+	}
+	s := fmt.Sprintf("smoke: FAIL %s (exit %d): %s", r.Class, r.ExitCode, r.Reason)
+	return s
+}
+
+func progressLine(p smoke.Progress) {
+	mips := 0.0
+	if p.Wall > 0 {
+		mips = float64(p.Insns) / p.Wall.Seconds() / 1e6
+	}
+	fmt.Fprintf(os.Stderr, "\r\033[K[%s] step %d  %.1fs wall  %.2fs guest  %.0f MIPS", p.Stage, p.Step, p.Wall.Seconds(), float64(p.GuestNs)/1e9, mips)
+}
+
+// outPath names run n's output file: the path itself for a single run;
+// in a matrix FILE.ext -> FILE-<n>.ext, or DIR/run-<n><ext> for a
+// directory (an existing one or a path ending in /).
+func outPath(path string, n, total int, ext string) string {
+	if path == "" || path == "-" || total == 1 {
+		return path
+	}
+	if st, err := os.Stat(path); (err == nil && st.IsDir()) || strings.HasSuffix(path, "/") {
+		os.MkdirAll(path, 0o755)
+		return filepath.Join(path, fmt.Sprintf("run-%d%s", n, ext))
+	}
+	e := filepath.Ext(path)
+	return strings.TrimSuffix(path, e) + "-" + strconv.Itoa(n) + e
+}
+
+// runOne runs one kernel. Errors are host or usage errors; guest and
+// emulator failures are in the report.
+func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, total int, prog func(smoke.Progress), register func(*machine.Machine) bool) (rep smoke.Report, err error) {
+	bo := o.boot
+	bo.kernel = kernel
+	name := o.name
+	if name == "" {
+		name = "bundled"
+		if kernel != "" {
+			name = filepath.Base(kernel)
+		}
+	}
+	if total > 1 {
+		name = fmt.Sprintf("%d-%s", idx+1, name)
+	}
+	meta := smoke.Meta{Version: Version, Name: name, Machine: bo.machine, Kernel: kernel, DTB: bo.dtb, Seed: bo.seed, Deterministic: o.det}
+	if kernel == "" {
+		meta.Kernel = "bundled"
+	}
+	if cmd.Flags().Changed("append") {
+		meta.Append = bo.appendS
+	}
+	for c := range p.allow {
+		meta.Allowed = append(meta.Allowed, string(c))
+	}
+
+	var console io.Writer
+	var flush func() error
+	if path := outPath(o.consoleLog, idx+1, total, ".log"); path == "-" {
+		bw := bufio.NewWriter(os.Stdout)
+		console, flush = bw, bw.Flush
+	} else if path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return rep, usage("--console-log: %v", err)
+		}
+		bw := bufio.NewWriterSize(f, 64<<10)
+		console = bw
+		flush = func() error {
+			if err := bw.Flush(); err != nil {
+				f.Close()
+				return err
+			}
+			return f.Close()
+		}
+	}
+
+	var res smoke.Result
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				res = smoke.Result{Class: smoke.Emulator, Reason: fmt.Sprintf("emulator panic: %v", r), Stack: string(debug.Stack()), Exit: "emulator fault"}
+			}
+		}()
+		cfg, cerr := bo.machineConfig(cmd, nil)
+		if cerr != nil {
+			err = cerr
+			return
+		}
+		cfg.Paced = bo.pace == "on"
+		cfg.MaxInsns = o.budgetInsns
+		m, merr := machine.New(cfg)
+		if merr != nil {
+			var ie *loader.InputError
+			if errors.As(merr, &ie) {
+				err = usageError{merr}
+				return
+			}
+			res = smoke.Result{Class: smoke.Emulator, Reason: "emulator error: " + merr.Error(), Exit: "emulator fault"}
+			return
+		}
+		rc := p.rc
+		rc.Session.Console = console
+		rc.Progress = prog
+		if !register(m) {
+			m.Stop()
+		}
+		res = smoke.Run(m, rc)
+	}()
+	if flush != nil {
+		if ferr := flush(); ferr != nil && err == nil {
+			err = fmt.Errorf("--console-log: %v", ferr)
+		}
+	}
+	if err != nil {
+		return rep, err
+	}
+	rep = smoke.NewReport(res, meta)
+	if path := outPath(o.report, idx+1, total, ".json"); path != "" {
+		if werr := rep.WriteJSON(path); werr != nil {
+			return rep, fmt.Errorf("--report: %v", werr)
+		}
+	}
+	if path := outPath(o.junit, idx+1, total, ".xml"); path != "" {
+		if werr := rep.WriteJUnitFile(path); werr != nil {
+			return rep, fmt.Errorf("--junit: %v", werr)
+		}
+	}
+	return rep, nil
+}
+
+var _ pflag.Value = stepValue{}
