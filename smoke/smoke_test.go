@@ -105,16 +105,16 @@ func TestUnescape(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	cases := map[string]Class{
-		"[    1.1] Kernel panic - not syncing: Fatal exception":                   Panic,
-		"[    1.1] Unable to handle kernel NULL pointer dereference at virtual":   Oops,
-		"[    1.1] Internal error: Oops: 17 [#1] SMP ARM":                         Oops,
-		"[    1.1] BUG: sleeping function called from invalid context":           Oops,
-		"[   30.1] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [sh:83]":     Stall,
-		"[   30.1] rcu: INFO: rcu_sched self-detected stall on CPU":              Stall,
-		"[  240.1] INFO: task sh:83 blocked for more than 120 seconds.":          Stall,
-		"Illegal instruction":                                                    Sigill,
-		"Segmentation fault":                                                     Segv,
-		"[    0.0] Booting Linux on physical CPU 0x0":                            Pass,
+		"[    1.1] Kernel panic - not syncing: Fatal exception":                 Panic,
+		"[    1.1] Unable to handle kernel NULL pointer dereference at virtual": Oops,
+		"[    1.1] Internal error: Oops: 17 [#1] SMP ARM":                       Oops,
+		"[    1.1] BUG: sleeping function called from invalid context":          Oops,
+		"[   30.1] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [sh:83]":   Stall,
+		"[   30.1] rcu: INFO: rcu_sched self-detected stall on CPU":             Stall,
+		"[  240.1] INFO: task sh:83 blocked for more than 120 seconds.":         Stall,
+		"Illegal instruction":                         Sigill,
+		"Segmentation fault":                          Segv,
+		"[    0.0] Booting Linux on physical CPU 0x0": Pass,
 	}
 	for l, want := range cases {
 		if got, _ := Classify(l); got != want {
