@@ -7,6 +7,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/board/boards"
 	"github.com/ast2500emu/ast2500emu/devices/i2cdev"
 	"github.com/ast2500emu/ast2500emu/devices/scu"
+	"github.com/ast2500emu/ast2500emu/devices/spinor"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
 
@@ -22,8 +23,13 @@ var Board = boards.Board{
 }
 
 // attach adds the evb's I2C devices (aspeed-ast2500-evb.dts): a 24C08
-// EEPROM on i2c3 (four 256-byte blocks at 0x50-0x53) and an LM75 on i2c7.
+// EEPROM on i2c3 (four 256-byte blocks at 0x50-0x53) and an LM75 on i2c7;
+// and its flash as QEMU's ast2500-evb has it: a 32 MiB Macronix
+// mx25l25635e on FMC CS0 and another on SPI1 CS0 (QEMU's mx25l25635f has
+// the same JEDEC ID). Both start erased.
 func attach(s *ast2500.SoC) {
+	s.FMC.Attach(0, spinor.New(spinor.MX25L25635E))
+	s.SPI1.Attach(0, spinor.New(spinor.MX25L25635E))
 	e := i2cdev.NewEEPROM(1024, 1)
 	e.SetPageSize(16)
 	for i := 0; i < 4; i++ {

@@ -25,6 +25,9 @@ const (
 	FMCWindow   = 0x20000000 // FMC flash window (256 MiB)
 	SPI1Window  = 0x30000000 // SPI1 flash window (128 MiB)
 	SPI2Window  = 0x38000000 // SPI2 flash window (128 MiB)
+	// BootAliasSize is the part of the FMC window also visible at address
+	// 0, where the ARM core fetches its reset vector (boot from SPI).
+	BootAliasSize = 0x10000000
 )
 
 // Blocks is the memory map of register blocks. Blocks without a model are

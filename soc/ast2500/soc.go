@@ -13,6 +13,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/devices/rtc"
 	"github.com/ast2500emu/ast2500emu/devices/scu"
 	"github.com/ast2500emu/ast2500emu/devices/sdmc"
+	"github.com/ast2500emu/ast2500emu/devices/smc"
 	"github.com/ast2500emu/ast2500emu/devices/timer"
 	"github.com/ast2500emu/ast2500emu/devices/uart"
 	"github.com/ast2500emu/ast2500emu/devices/vic"
@@ -73,6 +74,9 @@ type SoC struct {
 	PWM   *pwmtacho.PWMTacho
 	GFX   *gfx.GFX
 	MAC   [2]*ftgmac100.MAC
+	// The flash controllers: FMC (window at FMCWindow, also visible at
+	// address 0 as the AST2500 maps the boot flash), SPI1 and SPI2.
+	FMC, SPI1, SPI2 *smc.Controller
 
 	vicIn [64]orGate // VIC inputs: several devices may share one source
 
@@ -220,6 +224,19 @@ func (s *SoC) build() {
 			},
 		})
 	}
+	newSMC := func(c smc.Config) *smc.Controller {
+		b := s.block(c.Name)
+		c.IRQ = mmio.NoLine
+		if len(b.IRQ) > 0 {
+			c.IRQ = s.irq(b.IRQ[0])
+		}
+		c.DMA, c.Log = s, log
+		c.Invalidate = s.invalidateFlash
+		return smc.New(c)
+	}
+	s.FMC = newSMC(smc.FMC())
+	s.SPI1 = newSMC(smc.SPI1())
+	s.SPI2 = newSMC(smc.SPI2())
 	s.SCU.OnAPBChange(func(hz uint64) {
 		s.Timer.SetAPBHz(hz)
 		s.I2C.SetAPBHz(hz)
@@ -231,6 +248,7 @@ func (s *SoC) build() {
 		"vuart": s.VUART, "wdt1": s.WDT[0], "wdt2": s.WDT[1], "wdt3": s.WDT[2],
 		"rtc": s.RTC, "gpio": s.GPIO, "i2c": s.I2C, "lpc": s.LPC,
 		"adc": s.ADC, "pwm-tacho": s.PWM, "gfx": s.GFX, "mac0": s.MAC[0], "mac1": s.MAC[1],
+		"fmc": s.FMC, "spi1": s.SPI1, "spi2": s.SPI2,
 	}
 	for _, b := range Blocks {
 		d := devs[b.Name]
@@ -302,6 +320,44 @@ func (s *SoC) Page(pa uint32) []byte {
 	return nil
 }
 
+// Flash windows: the FMC's 256 MiB at FMCWindow, SPI1's and SPI2's 128 MiB
+// at SPI1Window and SPI2Window, and the boot alias of the FMC window at
+// address 0 (BootAliasSize bytes).
+func (s *SoC) flash(pa uint32) (*smc.Controller, uint32) {
+	switch {
+	case pa < BootAliasSize:
+		return s.FMC, pa
+	case pa >= FMCWindow && pa < SPI1Window:
+		return s.FMC, pa - FMCWindow
+	case pa >= SPI1Window && pa < SPI2Window:
+		return s.SPI1, pa - SPI1Window
+	case pa >= SPI2Window && pa < SPI2Window+128<<20:
+		return s.SPI2, pa - SPI2Window
+	}
+	return nil, 0
+}
+
+// invalidateFlash drops decoded code for flash window addresses whose
+// contents or mapping changed (and for their boot alias).
+func (s *SoC) invalidateFlash(pa, n uint32) {
+	if s.dma == nil || n == 0 {
+		return
+	}
+	s.dma.InvalidatePhys(pa, n)
+	if pa >= FMCWindow && pa-FMCWindow < BootAliasSize {
+		s.dma.InvalidatePhys(pa-FMCWindow, min(n, BootAliasSize-(pa-FMCWindow)))
+	}
+}
+
+// ROPage implements arm.ROPager: a flash window page the CPU may read and
+// execute directly, while its controller is in a memory-mapped read mode.
+func (s *SoC) ROPage(pa uint32) []byte {
+	if c, off := s.flash(pa); c != nil {
+		return c.WindowPage(off)
+	}
+	return nil
+}
+
 func (s *SoC) lookup(pa uint32) (mmio.Device, uint32, bool) {
 	if pa-ioBase >= ioSize {
 		return nil, 0, false
@@ -330,6 +386,9 @@ func (s *SoC) Read(pa uint32, size int) (uint64, bool) {
 		if p := s.Page(pa); p != nil {
 			return readLE(p[pa&0xFFF:], size), true
 		}
+		if c, off := s.flash(pa); c != nil {
+			return uint64(c.WindowRead(off, size)), true
+		}
 		return 0, false
 	}
 	s.cfg.Clock.Stall(s.cfg.IOAccessNs)
@@ -352,6 +411,11 @@ func (s *SoC) Write(pa uint32, size int, v uint64) bool {
 			if s.dma != nil {
 				s.dma.InvalidatePhys(pa, uint32(size))
 			}
+			return true
+		}
+		if c, off := s.flash(pa); c != nil {
+			s.cfg.Clock.Stall(s.cfg.IOAccessNs)
+			c.WindowWrite(off, size, uint32(v))
 			return true
 		}
 		return false
