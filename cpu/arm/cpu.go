@@ -124,6 +124,7 @@ type CPU struct {
 
 	// Hooks for debuggers and tracers; nil in normal runs (see hooks.go).
 	hooks *Hooks
+	dbg   *debugState // watchpoints (hooks.go); nil normally
 }
 
 type exclusiveMonitor struct {
