@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ast2500emu/ast2500emu/smoke"
+)
+
+// runSmoke runs the CLI and returns its exit status and output.
+func runSmoke(t *testing.T, exe string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(exe, append([]string{"smoke"}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Stdin = strings.NewReader("")
+	start := time.Now()
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("smoke %s: exit %d in %v", strings.Join(args, " "), code, time.Since(start).Round(time.Millisecond))
+	return code, out.String()
+}
+
+func readReport(t *testing.T, path string) smoke.Report {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r smoke.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return r
+}
+
+func TestSmokeUsage(t *testing.T) {
+	exe := buildCLI(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.script")
+	os.WriteFile(bad, []byte("expect ok\nfrobnicate\n"), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--allow", "bogus"}, "unknown class"},
+		{[]string{"--deterministic", "--nic", "user"}, "--deterministic needs --nic none"},
+		{[]string{"--expect", "("}, "expect"},
+		{[]string{"--send", `\q`}, "unknown escape"},
+		{[]string{"--script", bad}, "bad.script:2"},
+		{[]string{"--script", filepath.Join(dir, "none")}, "--script"},
+		{[]string{"--kernel", filepath.Join(dir, "nope")}, "does not exist"},
+		{[]string{"--jobs", "0"}, "--jobs"},
+	} {
+		code, out := runSmoke(t, exe, c.args...)
+		if code != 2 || !strings.Contains(out, c.want) {
+			t.Errorf("%v: exit %d, output %q; want 2 and %q", c.args, code, out, c.want)
+		}
+	}
+}
+
+// passScript boots, "logs in" (the bundled guest has no login: the shell
+// comes up directly), runs uname -r and powers off.
+const passScript = `# pass: shell, uname -r, poweroff
+timeout 4m
+expect ast2500emu:.*# $
+send uname -r\n
+expect ^6\.1\.
+expect # $
+send poweroff\n
+expect reboot: System halted
+`
+
+// TestSmokeBundledGuest runs the bundled guest through smoke: a pass
+// (with JSON, JUnit and console log), a timeout, a panic, an oops and a
+// two-kernel matrix, in parallel; then checks that the deterministic runs
+// (the pass and both matrix runs) printed byte-identical consoles and
+// reached every stage and step at the same instruction counts.
+func TestSmokeBundledGuest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots Linux")
+	}
+	exe := buildCLI(t)
+	dir := t.TempDir()
+	script := filepath.Join(dir, "pass.script")
+	os.WriteFile(script, []byte(passScript), 0o644)
+	kernels := filepath.Join(dir, "kernels")
+	zimage, _ := filepath.Abs("../../guest/images/zImage")
+	initrd, _ := filepath.Abs("../../guest/images/initramfs.cpio.gz")
+	os.WriteFile(kernels, []byte("# same kernel twice\n"+zimage+"\n"+zimage+"\n"), 0o644)
+	p := func(name string) string { return filepath.Join(dir, name) }
+	common := []string{"--deterministic", "--log", os.DevNull, "--timeout", "6m"}
+
+	t.Run("group", func(t *testing.T) {
+		t.Run("pass", func(t *testing.T) {
+			t.Parallel()
+			code, out := runSmoke(t, exe, append(common, "--script", script, "--report", p("pass.json"), "--junit", p("pass.xml"), "--console-log", p("pass.log"))...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, out)
+			}
+			r := readReport(t, p("pass.json"))
+			if r.Result != "pass" || r.Class != "" || r.Version != Version || r.Instructions == 0 || r.GuestNs == 0 || r.WallS <= 0 {
+				t.Errorf("report: %+v", r)
+			}
+			reached := map[string]bool{}
+			for _, s := range r.Stages {
+				reached[s.Name] = s.Reached
+				if s.Reached && (s.At == nil || s.At.Insns == 0) {
+					t.Errorf("stage %s without instruction count", s.Name)
+				}
+			}
+			for _, s := range []string{"kernel", "init", "shell"} {
+				if !reached[s] {
+					t.Errorf("stage %s not reached", s)
+				}
+			}
+			if len(r.Steps) != 6 || !strings.HasPrefix(r.Steps[2].Matched, "6.1.") {
+				t.Errorf("steps: %+v", r.Steps)
+			}
+			x, err := os.ReadFile(p("pass.xml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				XMLName xml.Name `xml:"testsuites"`
+				Suites  []struct {
+					Tests    int `xml:"tests,attr"`
+					Failures int `xml:"failures,attr"`
+					Cases    []struct {
+						Name string `xml:"name,attr"`
+						Time string `xml:"time,attr"`
+					} `xml:"testcase"`
+				} `xml:"testsuite"`
+			}
+			if err := xml.Unmarshal(x, &doc); err != nil {
+				t.Fatalf("JUnit: %v", err)
+			}
+			if len(doc.Suites) != 1 || doc.Suites[0].Tests != 6 || doc.Suites[0].Failures != 0 || len(doc.Suites[0].Cases) != 6 {
+				t.Errorf("JUnit: %+v", doc)
+			}
+			con, _ := os.ReadFile(p("pass.log"))
+			if !strings.Contains(string(con), "Booting Linux") || !strings.Contains(string(con), "reboot: System halted") {
+				t.Errorf("console log: %.300q", con)
+			}
+		})
+		t.Run("timeout", func(t *testing.T) {
+			t.Parallel()
+			code, out := runSmoke(t, exe, append(common, "--expect", "this never comes", "--budget-insns", "50000000", "--report", p("timeout.json"))...)
+			if code != smoke.Timeout.ExitCode() {
+				t.Fatalf("exit %d, want %d: %s", code, smoke.Timeout.ExitCode(), out)
+			}
+			if r := readReport(t, p("timeout.json")); r.Class != "timeout" || r.Instructions != 50000000 || r.Steps[0].Status != "fail" {
+				t.Errorf("report: %+v", r)
+			}
+		})
+		t.Run("panic", func(t *testing.T) {
+			t.Parallel()
+			code, out := runSmoke(t, exe, append(common, "--append", "console=ttyS4,115200 earlycon rdinit=/nonexistent root=/dev/null", "--report", p("panic.json"))...)
+			if code != smoke.Panic.ExitCode() {
+				t.Fatalf("exit %d, want %d: %s", code, smoke.Panic.ExitCode(), out)
+			}
+			r := readReport(t, p("panic.json"))
+			if r.Class != "panic" || !strings.Contains(r.MatchedLine, "Kernel panic - not syncing") || len(r.ConsoleTail) == 0 {
+				t.Errorf("report: %+v", r)
+			}
+		})
+		t.Run("oops", func(t *testing.T) {
+			t.Parallel()
+			// The kernel has no MAGIC_SYSRQ; with init_pipe_fs skipped,
+			// the first pipe the shell makes dereferences a NULL mount.
+			code, out := runSmoke(t, exe, append(common, "--append", "console=ttyS4,115200 earlycon initcall_blacklist=init_pipe_fs",
+				"--expect", "# $", "--send", `echo x | cat\n`, "--expect", "^x$", "--report", p("oops.json"))...)
+			if code != smoke.Oops.ExitCode() {
+				t.Fatalf("exit %d, want %d: %s", code, smoke.Oops.ExitCode(), out)
+			}
+			r := readReport(t, p("oops.json"))
+			if r.Class != "oops" || !strings.Contains(r.MatchedLine, "Unable to handle kernel") || r.Steps[2].Status != "fail" {
+				t.Errorf("report: %+v", r)
+			}
+		})
+		t.Run("matrix", func(t *testing.T) {
+			t.Parallel()
+			code, out := runSmoke(t, exe, append(common, "--script", script, "--kernel-list", kernels, "--initrd", initrd, "--jobs", "2",
+				"--report", p("matrix.json"), "--junit", p("matrix")+"/", "--console-log", p("matrix.log"))...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, out)
+			}
+			if strings.Count(out, " pass ") != 2 || !strings.Contains(out, "RESULT") {
+				t.Errorf("summary table:\n%s", out)
+			}
+			for _, n := range []string{"matrix-1.json", "matrix-2.json", "matrix/run-1.xml", "matrix/run-2.xml", "matrix-1.log", "matrix-2.log"} {
+				if _, err := os.Stat(p(n)); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	})
+	if t.Failed() {
+		return
+	}
+
+	// Determinism: the pass run and both matrix runs (two processes, the
+	// matrix runs in parallel) had the same inputs.
+	ref, _ := os.ReadFile(p("pass.log"))
+	refRep := readReport(t, p("pass.json"))
+	for _, n := range []string{"1", "2"} {
+		con, _ := os.ReadFile(p("matrix-" + n + ".log"))
+		if !bytes.Equal(con, ref) {
+			t.Errorf("matrix run %s: console differs from the pass run (%d vs %d bytes)", n, len(con), len(ref))
+		}
+		r := readReport(t, p("matrix-"+n+".json"))
+		if r.Instructions != refRep.Instructions || r.GuestNs != refRep.GuestNs {
+			t.Errorf("matrix run %s: %d insns %d ns, pass run %d insns %d ns", n, r.Instructions, r.GuestNs, refRep.Instructions, refRep.GuestNs)
+		}
+		for i, s := range r.Stages {
+			a, b := s.At, refRep.Stages[i].At
+			if (a == nil) != (b == nil) || (a != nil && (a.Insns != b.Insns || a.GuestNs != b.GuestNs)) {
+				t.Errorf("matrix run %s: stage %s at %+v, pass run at %+v", n, s.Name, a, b)
+			}
+		}
+		for i, s := range r.Steps {
+			if s.End.Insns != refRep.Steps[i].End.Insns {
+				t.Errorf("matrix run %s: step %d ended at %d insns, pass run at %d", n, i+1, s.End.Insns, refRep.Steps[i].End.Insns)
+			}
+		}
+	}
+}
