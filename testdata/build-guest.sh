@@ -142,6 +142,9 @@ LIST=$BUILD_DIR/initramfs.list
 	echo "file /etc/hostname $STAGE/hostname 0644 0 0"
 	echo "file /etc/hosts $STAGE/hosts 0644 0 0"
 	echo "file /usr/share/udhcpc/default.script $STAGE/default.script 0755 0 0"
+	# Debian's busybox looks for the udhcpc script in /etc/udhcpc.
+	echo "dir /etc/udhcpc 0755 0 0"
+	echo "slink /etc/udhcpc/default.script /usr/share/udhcpc/default.script 0777 0 0"
 	echo "slink /init /bin/busybox 0777 0 0"
 	# Applet links: busybox --list-full run under qemu-arm (user mode).
 	qemu-arm "$BB_DIR/root/bin/busybox" --list-full | while read -r a; do

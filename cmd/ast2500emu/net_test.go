@@ -27,9 +27,10 @@ import (
 )
 
 const (
-	guestTCPPort = 5000 // netstudy server in the guest
-	guestUDPPort = 5001 // netstudy udpecho in the guest
-	bigTransfer  = 16 << 20
+	guestTCPPort  = 5000 // netstudy server in the guest
+	guestUDPPort  = 5001 // netstudy udpecho in the guest
+	guestSinkPort = 5002 // netstudy sink in the guest
+	bigTransfer   = 16 << 20
 )
 
 // freePort returns a port that was free on 127.0.0.1 a moment ago.
@@ -340,7 +341,7 @@ func TestNetworkUser(t *testing.T) {
 func userNetRun(t *testing.T, exe, board string) {
 	const long = 4 * time.Minute
 	start := time.Now()
-	tcpPort, udpPort := freePort(t, "tcp"), freePort(t, "udp")
+	tcpPort, udpPort, sinkPort := freePort(t, "tcp"), freePort(t, "udp"), freePort(t, "tcp")
 	l, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -354,6 +355,7 @@ func userNetRun(t *testing.T, exe, board string) {
 	g := startGuest(t, exe, "net-user-"+board, "boot", "-M", board, "--nic", "user", "--pace", "on",
 		"--hostfwd", fmt.Sprintf("tcp:127.0.0.1:%d-:%d", tcpPort, guestTCPPort),
 		"--hostfwd", fmt.Sprintf("udp:127.0.0.1:%d-:%d", udpPort, guestUDPPort),
+		"--hostfwd", fmt.Sprintf("tcp:127.0.0.1:%d-:%d", sinkPort, guestSinkPort),
 		"--pcap", pcapPath)
 	g.expect(`ast2500emu-guest: init ok`, long)
 	g.expect(prompt, long)
@@ -361,8 +363,8 @@ func userNetRun(t *testing.T, exe, board string) {
 
 	// DHCP.
 	sh(g, "ip link set eth0 up", time.Minute)
-	out := sh(g, "udhcpc -i eth0 -n -q -t 5 -T 2 -s /usr/share/udhcpc/default.script", 2*time.Minute)
-	if !strings.Contains(out, "lease of 10.0.2.15 obtained") {
+	out := sh(g, "udhcpc -i eth0 -n -q -t 5 -T 2", 2*time.Minute)
+	if !strings.Contains(out, "lease of 10.0.2.15 obtained") || !strings.Contains(out, "eth0 bound to 10.0.2.15 via 10.0.2.2") {
 		t.Fatalf("udhcpc: no lease of 10.0.2.15:\n%s", out)
 	}
 	if out := sh(g, "ip addr show eth0", time.Minute); !strings.Contains(out, "inet 10.0.2.15/24") || !strings.Contains(out, "LOWER_UP") {
@@ -416,6 +418,11 @@ func userNetRun(t *testing.T, exe, board string) {
 	if out := sh(g, "cat /tmp/server.log", time.Minute); !strings.Contains(out, fmt.Sprintf("echoed %d bytes", bigTransfer)) {
 		t.Errorf("guest server log:\n%s", out)
 	}
+
+	// 16 MiB each way with SHA-256 computed on both sides: host -> guest
+	// into a file (netstudy sink, busybox sha256sum), then the file back
+	// to a host listener (netstudy source).
+	guestSHA256Transfers(t, g, sinkPort, bigTransfer)
 
 	// Guest client to a host listener (10.0.2.2 is the host's loopback).
 	const clientBytes = 1 << 20
@@ -499,6 +506,76 @@ func userNetRun(t *testing.T, exe, board string) {
 	if os.Getenv("AST2500EMU_KEEPLOGS") != "" {
 		g.saveLog()
 	}
+}
+
+// guestSHA256Transfers sends n random bytes from the host to the guest's
+// netstudy sink through the forward to guestSinkPort, and the guest sends
+// the file back to a host listener; SHA-256 is compared on both sides.
+func guestSHA256Transfers(t *testing.T, g *guestConsole, hostPort, n int) {
+	t.Helper()
+	sh(g, fmt.Sprintf("netstudy sink %d > /tmp/in 2> /tmp/sink.log &", guestSinkPort), time.Minute)
+	var c net.Conn
+	var err error
+	for try := 0; try < 40; try++ {
+		// The guest may not listen yet: the forwarder then closes at once.
+		if c, err = net.Dial("tcp4", fmt.Sprintf("127.0.0.1:%d", hostPort)); err == nil {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("connect to the sink forward: %v", err)
+	}
+	h := sha256.New()
+	r := rand.New(rand.NewPCG(3, 4))
+	buf := make([]byte, 32<<10)
+	t0 := time.Now()
+	c.SetDeadline(time.Now().Add(4 * time.Minute))
+	for left := n; left > 0; left -= len(buf) {
+		for i := range buf {
+			buf[i] = byte(r.Uint32())
+		}
+		h.Write(buf)
+		if _, err := c.Write(buf); err != nil {
+			t.Fatalf("host -> guest sink: %v", err)
+		}
+	}
+	c.(*net.TCPConn).CloseWrite()
+	io.Copy(io.Discard, c) // the sink closes after EOF
+	c.Close()
+	up := time.Since(t0)
+	want := fmt.Sprintf("%x", h.Sum(nil))
+	out := sh(g, "wait $!; cat /tmp/sink.log; sha256sum /tmp/in", 2*time.Minute)
+	if !strings.Contains(out, fmt.Sprintf("netstudy sink: %d bytes", n)) || !strings.Contains(out, want+"  /tmp/in") {
+		t.Fatalf("host -> guest %d bytes: want sha256 %s; guest says:\n%s", n, want, out)
+	}
+
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	got := make(chan string, 1)
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(4 * time.Minute))
+		h := sha256.New()
+		k, err := io.Copy(h, c)
+		got <- fmt.Sprintf("%d %x %v", k, h.Sum(nil), err)
+	}()
+	t1 := time.Now()
+	out = sh(g, fmt.Sprintf("netstudy source 10.0.2.2 %d < /tmp/in; rm /tmp/in", l.Addr().(*net.TCPAddr).Port), 4*time.Minute)
+	down := time.Since(t1)
+	if r := <-got; r != fmt.Sprintf("%d %s <nil>", n, want) {
+		t.Fatalf("guest -> host: host got %q, want %d bytes with sha256 %s (guest: %s)", r, n, want, out)
+	}
+	t.Logf("SHA-256 checked on both sides: host->guest %d bytes in %v, guest->host in %v (%s)", n, up.Round(time.Millisecond), down.Round(time.Millisecond),
+		regexp.MustCompile(`netstudy source: \d+ bytes in \d+ us`).FindString(out))
 }
 
 var cmdSeq struct {

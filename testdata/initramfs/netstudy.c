@@ -11,10 +11,17 @@
  *   netstudy client HOST PORT [N]   send N bytes (default 65536) of a fixed
  *                                   pattern, read the echo back, verify it
  *   netstudy udpecho PORT           UDP echo server, loops forever
+ *   netstudy sink PORT              accept one TCP connection, copy what it
+ *                                   carries to stdout until EOF, exit
+ *   netstudy source HOST PORT [N]   connect and send N bytes of the
+ *                                   pattern, or stdin to EOF without N
  *   netstudy selftest               server + client over 127.0.0.1
  *
  * The client prints "sent N received N sum 0xXXXXXXXX ok" where sum is a
  * 32-bit FNV-1a over the received bytes; it exits 1 on any mismatch.
+ * sink and source print "netstudy sink|source: N bytes in U us" on stderr
+ * (CLOCK_MONOTONIC, from accept/connect to EOF); they are the two halves
+ * of throughput measurements (testdata/bench-net.sh).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CHUNK 4096
@@ -231,6 +239,106 @@ static int udpecho(int port)
 	}
 }
 
+static long long now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int sink(int port)
+{
+	unsigned char buf[CHUNK * 4];
+	long long t0, total = 0;
+	int s = listen_on(INADDR_ANY, port), c;
+	int quiet = isatty(1);
+
+	do
+		c = accept(s, NULL, NULL);
+	while (c < 0 && errno == EINTR);
+	if (c < 0) {
+		perror("netstudy: accept");
+		return 1;
+	}
+	close(s);
+	t0 = now_us();
+	for (;;) {
+		ssize_t r = read(c, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			perror("netstudy: read");
+			return 1;
+		}
+		if (r == 0)
+			break;
+		if (!quiet && writeall(1, buf, (size_t)r) < 0) {
+			perror("netstudy: write");
+			return 1;
+		}
+		total += r;
+	}
+	close(c);
+	fprintf(stderr, "netstudy sink: %lld bytes in %lld us\n", total,
+		now_us() - t0);
+	return 0;
+}
+
+static int source(const char *host, int port, long long n)
+{
+	struct sockaddr_in sa;
+	unsigned char buf[CHUNK * 4];
+	long long t0, sent = 0;
+	int s;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	if (inet_aton(host, &sa.sin_addr) == 0) {
+		fprintf(stderr, "netstudy: bad IPv4 address %s\n", host);
+		return 2;
+	}
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("netstudy: connect");
+		return 1;
+	}
+	t0 = now_us();
+	for (;;) {
+		ssize_t k;
+		if (n >= 0) {
+			size_t i;
+			k = n - sent < (long long)sizeof(buf) ? (ssize_t)(n - sent)
+							      : (ssize_t)sizeof(buf);
+			for (i = 0; i < (size_t)k; i++)
+				buf[i] = pattern((unsigned long)sent + i);
+		} else {
+			k = read(0, buf, sizeof(buf));
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0) {
+				perror("netstudy: read");
+				return 1;
+			}
+		}
+		if (k == 0)
+			break;
+		if (writeall(s, buf, (size_t)k) < 0) {
+			perror("netstudy: write");
+			return 1;
+		}
+		sent += k;
+	}
+	/* Half-close and wait for the peer's EOF: then it has everything. */
+	shutdown(s, SHUT_WR);
+	while (read(s, buf, sizeof(buf)) > 0)
+		;
+	close(s);
+	fprintf(stderr, "netstudy source: %lld bytes in %lld us\n", sent,
+		now_us() - t0);
+	return 0;
+}
+
 static int selftest(void)
 {
 	struct sockaddr_in sa;
@@ -263,7 +371,8 @@ static int selftest(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: netstudy server PORT | client HOST PORT [BYTES]"
-			" | udpecho PORT | selftest\n");
+			" | udpecho PORT | sink PORT | source HOST PORT [BYTES]"
+			" | selftest\n");
 	exit(2);
 }
 
@@ -278,6 +387,11 @@ int main(int argc, char **argv)
 			      argc == 5 ? strtoul(argv[4], NULL, 0) : 65536);
 	if (strcmp(argv[1], "udpecho") == 0 && argc == 3)
 		return udpecho(parse_port(argv[2]));
+	if (strcmp(argv[1], "sink") == 0 && argc == 3)
+		return sink(parse_port(argv[2]));
+	if (strcmp(argv[1], "source") == 0 && (argc == 4 || argc == 5))
+		return source(argv[2], parse_port(argv[3]),
+			      argc == 5 ? strtoll(argv[4], NULL, 0) : -1);
 	if (strcmp(argv[1], "selftest") == 0 && argc == 2)
 		return selftest();
 	usage();
