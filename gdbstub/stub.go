@@ -596,6 +596,12 @@ func (s *Stub) installHooks() {
 		s.hooks = *x
 	}
 	if len(s.bps) > 0 {
+		if x == nil || x.Before == nil && x.After == nil {
+			// Only the pages with breakpoints run instruction by instruction.
+			for _, b := range s.bps {
+				s.hooks.Only = append(s.hooks.Only, [2]uint32{b, b + 1})
+			}
+		}
 		extra := s.hooks.Before
 		s.hooks.Before = func(pc uint32) bool {
 			if s.skip {

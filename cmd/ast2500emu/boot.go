@@ -40,6 +40,7 @@ type bootOptions struct {
 	seed     uint64
 	logFile  string
 	cpuProf  string
+	debug    debugOptions // --gdb, -S, --trace-insn (gdb.go, trace.go)
 	stats    bool
 }
 
@@ -60,6 +61,7 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.logFile, "log", "", "write device logs (unimplemented registers, guest errors) to this file instead of stderr")
 	f.StringVar(&o.cpuProf, "cpuprofile", "", "write a Go CPU profile of the emulator to this file (for developers)")
 	f.MarkHidden("cpuprofile")
+	o.debug.register(f)
 	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time and MIPS on exit (stderr)")
 }
 
@@ -282,6 +284,10 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				}
 				return err
 			}
+			endDebug, err := o.debug.attach(m)
+			if err != nil {
+				return err
+			}
 			sig := make(chan os.Signal, 1)
 			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 			go func() {
@@ -300,6 +306,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			restore := con.start(m)
 			start := time.Now()
 			exit, err := m.Run()
+			endDebug(int(exit))
 			if o.stats {
 				wall := time.Since(start)
 				fmt.Fprintf(os.Stderr, "ast2500emu: %s after %d instructions, guest time %.3f s, wall time %.3f s, %.1f MIPS\n",

@@ -27,6 +27,11 @@ type Hooks struct {
 	// SetWatchRanges. va is the address of the access (unaligned accesses
 	// that are split are reported byte by byte).
 	Access func(va uint32, size int, write bool)
+	// Only, when not empty, limits Before and After to instructions in
+	// the virtual 4 KiB pages that hold these [start, end) ranges (a
+	// debugger's breakpoints): code in other pages runs on the fast path,
+	// which leaves a page only by ending its block.
+	Only [][2]uint32
 }
 
 // debugState holds the watchpoint machinery; c.dbg is nil unless a
@@ -34,6 +39,27 @@ type Hooks struct {
 type debugState struct {
 	access func(va uint32, size int, write bool)
 	pages  []uint64 // one bit per virtual 4 KiB page (nil: none watched)
+	only   []uint64 // pages where Before/After run (nil: everywhere)
+}
+
+// hookedAt reports whether the instruction at pc runs with the Before and
+// After hooks (c.hooks is set).
+func (c *CPU) hookedAt(pc uint32) bool {
+	d := c.dbg
+	return d == nil || d.only == nil || d.only[pc>>18]&(1<<(pc>>12&63)) != 0
+}
+
+func pageBits(ranges [][2]uint32) []uint64 {
+	b := make([]uint64, 1<<20/64)
+	for _, r := range ranges {
+		if r[1] <= r[0] {
+			continue
+		}
+		for p := r[0] >> 12; p <= (r[1]-1)>>12; p++ {
+			b[p>>6] |= 1 << (p & 63)
+		}
+	}
+	return b
 }
 
 // watched reports whether virtual page va has a watched range.
@@ -51,25 +77,26 @@ func (c *CPU) noteAccess(va uint32, size int, write bool) {
 // SetHooks installs (or with nil removes) execution hooks.
 func (c *CPU) SetHooks(h *Hooks) {
 	var access func(uint32, int, bool)
+	var only []uint64
 	if h != nil {
 		access = h.Access
+		if len(h.Only) > 0 {
+			only = pageBits(h.Only)
+		}
 	}
-	c.setAccessHook(access)
+	if access == nil && only == nil && (c.dbg == nil || c.dbg.pages == nil) {
+		c.dbg = nil
+	} else {
+		if c.dbg == nil {
+			c.dbg = &debugState{}
+		}
+		c.dbg.access, c.dbg.only = access, only
+	}
 	if h != nil && h.Before == nil && h.After == nil && h.Exception == nil {
 		h = nil
 	}
 	c.hooks = h
-}
-
-func (c *CPU) setAccessHook(fn func(uint32, int, bool)) {
-	if fn == nil && (c.dbg == nil || c.dbg.pages == nil) {
-		c.dbg = nil
-		return
-	}
-	if c.dbg == nil {
-		c.dbg = &debugState{}
-	}
-	c.dbg.access = fn
+	c.endBlock()
 }
 
 // SetWatchRanges marks the virtual pages that hold the given [start, end)
@@ -80,7 +107,7 @@ func (c *CPU) SetWatchRanges(ranges [][2]uint32) {
 	if len(ranges) == 0 {
 		if c.dbg != nil {
 			c.dbg.pages = nil
-			if c.dbg.access == nil {
+			if c.dbg.access == nil && c.dbg.only == nil {
 				c.dbg = nil
 			}
 		}
@@ -88,15 +115,7 @@ func (c *CPU) SetWatchRanges(ranges [][2]uint32) {
 		if c.dbg == nil {
 			c.dbg = &debugState{}
 		}
-		c.dbg.pages = make([]uint64, 1<<20/64)
-		for _, r := range ranges {
-			if r[1] <= r[0] {
-				continue
-			}
-			for p := r[0] >> 12; p <= (r[1]-1)>>12; p++ {
-				c.dbg.pages[p>>6] |= 1 << (p & 63)
-			}
-		}
+		c.dbg.pages = pageBits(ranges)
 	}
 	c.flushTLB()
 	c.endBlock()

@@ -190,7 +190,7 @@ func (c *CPU) Run(budget uint64) uint64 {
 		if c.irqPending() {
 			c.takeInterrupt()
 		}
-		if c.hooks != nil {
+		if c.hooks != nil && c.hookedAt(c.pc) {
 			if !c.runHooked(end) {
 				break
 			}

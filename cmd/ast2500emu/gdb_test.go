@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func gdbFreePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestGDBPortInUse(t *testing.T) {
+	exe := buildCLI(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for _, args := range [][]string{
+		{"boot", "--nic", "none", "--gdb", "tcp:" + l.Addr().String()},
+		{"boot", "--nic", "none", "--gdb", "tcp:nohost"},
+		{"boot", "--nic", "none", "-S"},
+	} {
+		cmd := exec.Command(exe, args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.Stdin = strings.NewReader("")
+		err := cmd.Run()
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 2 {
+			t.Errorf("%v: %v, want exit status 2", args, err)
+		}
+		if lines := strings.Count(strings.TrimSpace(stderr.String()), "\n") + 1; lines != 1 || !strings.Contains(stderr.String(), "ast2500emu: ") {
+			t.Errorf("%v: stderr %q, want one line", args, stderr.String())
+		}
+	}
+}
+
+// TestGDBMultiarchKernel drives the real gdb-multiarch against the bundled
+// kernel: -S holds the CPU at the first instruction, a breakpoint on
+// start_kernel is reached, then a write watchpoint on jiffies fires in the
+// timer code.
+func TestGDBMultiarchKernel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots the kernel")
+	}
+	gdb, err := exec.LookPath("gdb-multiarch")
+	if err != nil {
+		t.Skip("gdb-multiarch not installed")
+	}
+	vmlinux := filepath.Join("..", "..", "guest", "images", "vmlinux")
+	sysmap := gdbReadSymbols(t, filepath.Join("..", "..", "guest", "images", "System.map"))
+	exe := buildCLI(t)
+	port := gdbFreePort(t)
+	emu := exec.Command(exe, "boot", "--nic", "none", "--pace", "off", "--gdb", fmt.Sprintf("tcp:127.0.0.1:%d", port), "-S")
+	var emuErr syncBuffer
+	ready := make(chan struct{})
+	emuErr.notify, emuErr.want = ready, "waiting for gdb"
+	emu.Stderr = &emuErr
+	emu.Stdin = strings.NewReader("")
+	if err := emu.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- emu.Wait() }()
+	defer func() {
+		emu.Process.Kill()
+		<-done
+	}()
+	select {
+	case <-ready:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("stub not listening: %s", emuErr.String())
+	}
+	g := exec.Command(gdb, "-batch", "-nx",
+		"-ex", "set pagination off",
+		"-ex", "set architecture arm",
+		"-ex", "file "+vmlinux,
+		"-ex", fmt.Sprintf("target remote 127.0.0.1:%d", port),
+		"-ex", "printf \"START pc=%#x cpsr=%#x\\n\", $pc, $cpsr",
+		"-ex", "break start_kernel",
+		"-ex", "continue",
+		"-ex", "printf \"BREAK pc=%#x\\n\", $pc",
+		"-ex", "info registers d0 fpscr",
+		"-ex", "delete",
+		"-ex", "set $old = *(unsigned int *)&jiffies",
+		"-ex", "watch *(unsigned int *)&jiffies",
+		"-ex", "continue",
+		"-ex", "printf \"WATCH pc=%#x old=%#x new=%#x\\n\", $pc, $old, *(unsigned int *)&jiffies",
+		"-ex", "bt 1",
+		"-ex", "kill")
+	g.Stdin = strings.NewReader("")
+	ch := make(chan []byte, 1)
+	go func() {
+		out, _ := g.CombinedOutput()
+		ch <- out
+	}()
+	var out []byte
+	select {
+	case out = <-ch:
+	case <-time.After(240 * time.Second):
+		g.Process.Kill()
+		t.Fatalf("gdb timed out; emulator: %s", emuErr.String())
+	}
+	s := string(out)
+	t.Logf("gdb output:\n%s", s)
+	if !strings.Contains(s, "START pc=0x80010000 cpsr=0x1d3") {
+		t.Errorf("-S did not stop at the first instruction (want pc 0x80010000, SVC mode, IRQs masked)")
+	}
+	if want := fmt.Sprintf("BREAK pc=%#x", sysmap["start_kernel"]); !strings.Contains(s, want) {
+		t.Errorf("breakpoint: want %q", want)
+	}
+	if !strings.Contains(s, "Breakpoint 1, ") || !strings.Contains(s, "in start_kernel ()") {
+		t.Errorf("gdb did not report the breakpoint in start_kernel")
+	}
+	if !regexp.MustCompile(`(?m)^d0 .*\n^fpscr `).MatchString(s) {
+		t.Errorf("VFP registers not shown")
+	}
+	m := regexp.MustCompile(`WATCH pc=(0x[0-9a-f]+) old=(0x[0-9a-f]+) new=(0x[0-9a-f]+)`).FindStringSubmatch(s)
+	if m == nil || m[2] == m[3] {
+		t.Fatalf("watchpoint on jiffies did not fire with a changed value")
+	}
+	if !strings.Contains(s, "Hardware watchpoint 2") || !strings.Contains(s, "New value") {
+		t.Errorf("gdb did not report the watchpoint hit")
+	}
+	if !strings.Contains(s, "do_timer") && !strings.Contains(s, "tick") {
+		t.Errorf("jiffies written outside the timer code")
+	}
+	select {
+	case <-done:
+		done <- nil
+	case <-time.After(10 * time.Second):
+		t.Errorf("emulator still running after gdb's kill")
+	}
+}
+
+// readSymbols reads a System.map.
+func gdbReadSymbols(t *testing.T, path string) map[string]uint64 {
+	t.Helper()
+	out, err := exec.Command("cat", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	syms := map[string]uint64{}
+	for _, l := range strings.Split(string(out), "\n") {
+		f := strings.Fields(l)
+		if len(f) == 3 {
+			var v uint64
+			fmt.Sscanf(f[0], "%x", &v)
+			syms[f[2]] = v
+		}
+	}
+	return syms
+}
+
+// syncBuffer collects a process's stderr and signals when want appears.
+type syncBuffer struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	want   string
+	notify chan struct{}
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Write(p)
+	if b.notify != nil && strings.Contains(b.buf.String(), b.want) {
+		close(b.notify)
+		b.notify = nil
+	}
+	return len(p), nil
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
