@@ -14,8 +14,10 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +26,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+	"golang.org/x/sys/unix"
 )
 
 const (
@@ -607,4 +610,116 @@ func sh(g *guestConsole, cmd string, timeout time.Duration) string {
 		}
 	}
 	return strings.ReplaceAll(out, "\r", "")
+}
+
+// TestNetworkTap boots the guest on a TAP interface inside a private
+// network namespace (the host's namespace is never touched): static
+// addressing, ping, and TCP with netstudy client to an echo listener that
+// lives in the namespace.
+func TestNetworkTap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots Linux")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("skipping: needs root to create a network namespace and a TAP interface")
+	}
+	if _, err := os.Stat("/dev/net/tun"); err != nil {
+		t.Skipf("skipping: /dev/net/tun: %v", err)
+	}
+	ipPath, err := exec.LookPath("ip")
+	if err != nil {
+		t.Skipf("skipping: no ip command (iproute2): %v", err)
+	}
+	ns := fmt.Sprintf("ast2500emu-test-%d", os.Getpid())
+	ipc := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command(ipPath, args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	if out, err := exec.Command(ipPath, "netns", "add", ns).CombinedOutput(); err != nil {
+		t.Skipf("skipping: cannot create a network namespace: %v: %s", err, bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() { exec.Command(ipPath, "netns", "delete", ns).Run() })
+	in := func(args ...string) { t.Helper(); ipc(append([]string{"netns", "exec", ns, ipPath}, args...)...) }
+	in("link", "set", "lo", "up")
+	in("tuntap", "add", "dev", "tap0", "mode", "tap")
+	in("addr", "add", "192.168.77.1/24", "dev", "tap0")
+	in("link", "set", "tap0", "up")
+
+	// The echo listener is opened from a thread inside the namespace; the
+	// socket stays in the namespace whichever thread uses it later.
+	l, err := listenInNetns(ns, "192.168.77.1:7777")
+	if err != nil {
+		t.Fatalf("listen in %s: %v", ns, err)
+	}
+	defer l.Close()
+
+	exe := buildCLI(t)
+	const long = 4 * time.Minute
+	start := time.Now()
+	g := startGuest(t, ipPath, "net-tap", "netns", "exec", ns, exe, "boot", "-M", "ast2500-evb", "--nic", "tap:tap0", "--pace", "on")
+	g.expect(`ast2500emu-guest: init ok`, long)
+	g.expect(prompt, long)
+	sh(g, "ip addr add 192.168.77.2/24 dev eth0; ip link set eth0 up", time.Minute)
+	// The PHY negotiates before the link is usable.
+	for try := 0; strings.TrimSpace(sh(g, "cat /sys/class/net/eth0/carrier", time.Minute)) != "1"; try++ {
+		if try == 10 {
+			t.Fatal("eth0 has no carrier on the TAP")
+		}
+		sh(g, "sleep 1", time.Minute)
+	}
+	out := sh(g, "ping -c 3 192.168.77.1", time.Minute)
+	if !strings.Contains(out, "3 packets transmitted, 3 packets received") {
+		t.Errorf("ping over the TAP:\n%s", out)
+	}
+	const n = 1 << 20
+	res := patternEchoServer(l)
+	out = sh(g, fmt.Sprintf("netstudy client 192.168.77.1 7777 %d", n), long)
+	if !strings.Contains(out, fmt.Sprintf("sent %d received %d", n, n)) || !strings.Contains(out, " ok") {
+		t.Errorf("netstudy client over the TAP: %s", out)
+	}
+	select {
+	case r := <-res:
+		if r != fmt.Sprintf("received %d bad 0", n) {
+			t.Errorf("namespace listener: %s", r)
+		}
+	case <-time.After(time.Minute):
+		t.Error("namespace listener did not finish")
+	}
+	g.send("poweroff\n")
+	if code := g.wait(long); code != 0 {
+		t.Errorf("exit status after poweroff: %d", code)
+	}
+	if bad := badLines.FindAllString(g.text(), -1); len(bad) > 0 {
+		t.Errorf("bad console lines:\n%s", strings.Join(bad, "\n"))
+	}
+	t.Logf("tap: total %v", time.Since(start).Round(time.Second))
+}
+
+// listenInNetns opens a TCP listener inside the named network namespace
+// from a locked thread that never returns to the runtime's pool.
+func listenInNetns(ns, addr string) (net.Listener, error) {
+	type result struct {
+		l   net.Listener
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
+		f, err := os.Open(filepath.Join("/var/run/netns", ns))
+		if err != nil {
+			ch <- result{err: err}
+			return
+		}
+		defer f.Close()
+		if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
+			ch <- result{err: fmt.Errorf("setns: %v", err)}
+			return
+		}
+		l, err := net.Listen("tcp4", addr)
+		ch <- result{l, err}
+	}()
+	r := <-ch
+	return r.l, r.err
 }
