@@ -723,3 +723,28 @@ func listenInNetns(ns, addr string) (net.Listener, error) {
 	r := <-ch
 	return r.l, r.err
 }
+
+// A host forward on a port that is already taken is bad input (exit 2,
+// one line), like the cases in TestBadInputExitStatus2.
+func TestHostfwdPortTaken(t *testing.T) {
+	exe := buildCLI(t)
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	cmd := exec.Command(exe, "boot", "--hostfwd", fmt.Sprintf("tcp:127.0.0.1:%d-:22", port))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdin = strings.NewReader("")
+	err = cmd.Run()
+	msg := strings.TrimSpace(stderr.String())
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 2 {
+		t.Errorf("exit: %v, want status 2 (stderr %q)", err, msg)
+	}
+	if strings.Contains(msg, "\n") || !strings.Contains(msg, fmt.Sprintf("127.0.0.1:%d/tcp is already in use", port)) {
+		t.Errorf("stderr %q, want one line saying the port is in use", msg)
+	}
+}
