@@ -104,6 +104,21 @@ func (c *CPU) InvalidatePhys(pa, n uint32) {
 	}
 }
 
+// InvalidateMapping tells the CPU that what the physical range [pa, pa+n)
+// maps to changed (a flash window switching between memory-mapped reads
+// and command mode): decoded code and cached translations of those pages
+// are dropped, so the next access asks the bus again.
+func (c *CPU) InvalidateMapping(pa, n uint32) {
+	if n == 0 {
+		return
+	}
+	c.InvalidatePhys(pa, n)
+	lo := pa &^ 0xFFF
+	hi := (pa + n - 1) &^ 0xFFF
+	c.flushTLBMatching(func(e *tlbEntry) bool { return e.pa >= lo && e.pa <= hi })
+	c.limit = 0
+}
+
 // fetchPage translates pc for execution and returns its decoded page. On a
 // fault it raises the Prefetch Abort and returns nil.
 func (c *CPU) fetchPage(pc uint32) *codePage {

@@ -108,6 +108,9 @@ type mapping struct {
 // CPU.
 type DMANotifier interface {
 	InvalidatePhys(pa, n uint32)
+	// InvalidateMapping also drops cached translations (flash windows
+	// changing between direct reads and command mode).
+	InvalidateMapping(pa, n uint32)
 }
 
 // New builds the SoC and its devices.
@@ -343,9 +346,9 @@ func (s *SoC) invalidateFlash(pa, n uint32) {
 	if s.dma == nil || n == 0 {
 		return
 	}
-	s.dma.InvalidatePhys(pa, n)
+	s.dma.InvalidateMapping(pa, n)
 	if pa >= FMCWindow && pa-FMCWindow < BootAliasSize {
-		s.dma.InvalidatePhys(pa-FMCWindow, min(n, BootAliasSize-(pa-FMCWindow)))
+		s.dma.InvalidateMapping(pa-FMCWindow, min(n, BootAliasSize-(pa-FMCWindow)))
 	}
 }
 

@@ -74,6 +74,12 @@ func wbConflict(op uint32) bool {
 	return (p == 0 || w == 1) && (rn(op) == rd(op) || rn(op) == 15)
 }
 
+// smmlsNoAcc reports SMMLS with the accumulator field = R15: unlike SMMLA
+// (where it encodes SMMUL) this is UNPREDICTABLE (DDI 0100I A4.1.x SMMLS).
+func smmlsNoAcc(op uint32) bool {
+	return op&0x0FF000D0 == 0x075000D0 && op>>12&0xF == 15
+}
+
 // postW reports P=0 W=1, UNPREDICTABLE for the ARMv6 halfword and
 // doubleword transfers (DDI 0100I A5.3: there is no LDRHT on ARMv6).
 func postW(op uint32) bool { return op>>24&1 == 0 && op>>21&1 == 1 }
@@ -120,10 +126,10 @@ var ARMClasses = []Class{
 	}},
 	{Name: "sel", Value: 0x06800FB0, Mask: 0x0FF00FF0, Filter: func(op uint32) bool { return noPC(rn(op), rd(op), rm(op)) }},
 	{Name: "smuad-smlad-smmul", Value: 0x07000010, Mask: 0x0F800010, Filter: func(op uint32) bool {
-		return noPC(rn(op), rm(op), rs(op))
+		return noPC(rn(op), rm(op), rs(op)) && !smmlsNoAcc(op)
 	}},
 	{Name: "usad8", Value: 0x07800010, Mask: 0x0FF000F0, Filter: func(op uint32) bool { return noPC(rn(op), rm(op), rs(op)) }},
-	{Name: "media-undef-space", Value: 0x06000010, Mask: 0x0E000010},
+	{Name: "media-undef-space", Value: 0x06000010, Mask: 0x0E000010, Filter: func(op uint32) bool { return !smmlsNoAcc(op) }},
 	{Name: "ldr-str-imm", Value: 0x04000000, Mask: 0x0E000000, Mem: true, Filter: func(op uint32) bool {
 		return rd(op) != 15 && !wbConflict(op)
 	}},
