@@ -35,6 +35,9 @@ type codeCache struct {
 	lastValid bool
 	lastVA    uint32
 	lastPage  *codePage
+	// free holds dropped pages for reuse, so that code churn (program
+	// loads, exec) does not allocate.
+	free []*codePage
 }
 
 func (cc *codeCache) init() {
@@ -43,8 +46,11 @@ func (cc *codeCache) init() {
 }
 
 func (cc *codeCache) flush() {
-	for pa := range cc.pages {
+	for pa, p := range cc.pages {
 		cc.marks[pa>>18] &^= 1 << (pa >> 12 & 63)
+		if len(cc.free) < 64 {
+			cc.free = append(cc.free, p)
+		}
 	}
 	clear(cc.pages)
 	cc.lastValid = false
@@ -61,7 +67,20 @@ func (c *CPU) codePageFor(pa uint32, mem unsafe.Pointer) *codePage {
 	if p := c.code.pages[pa]; p != nil {
 		return p
 	}
-	p := &codePage{pa: pa, mem: mem}
+	var p *codePage
+	if n := len(c.code.free); n > 0 {
+		p = c.code.free[n-1]
+		c.code.free = c.code.free[:n-1]
+		thumb := p.thumb
+		*p = codePage{pa: pa, mem: mem, thumb: thumb}
+		if thumb != nil {
+			for i := range thumb {
+				thumb[i] = entry{fn: thumbStub}
+			}
+		}
+	} else {
+		p = &codePage{pa: pa, mem: mem}
+	}
 	for i := range p.arm {
 		p.arm[i] = armStubEntry
 	}
@@ -81,6 +100,9 @@ func (c *CPU) invalidateCode(pa uint32) {
 	}
 	delete(c.code.pages, pa)
 	c.code.marks[pa>>18] &^= 1 << (pa >> 12 & 63)
+	if len(c.code.free) < 64 {
+		c.code.free = append(c.code.free, p)
+	}
 	c.flushTLBMatching(func(e *tlbEntry) bool { return e.pa == pa })
 	if c.code.lastPage == p {
 		c.code.lastValid = false
