@@ -56,7 +56,7 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringArrayVar(&o.hostfwd, "hostfwd", nil, "forward a host port to the guest (user network): tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT; repeatable")
 	f.StringVar(&o.pcap, "pcap", "", "write every frame MAC0 sends or receives to this pcap file")
 	f.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets")
-	f.StringVar(&o.pace, "pace", "auto", "pace guest time to wall time: on, off, auto (on when stdin is a terminal)")
+	f.StringVar(&o.pace, "pace", "auto", "pace guest time to wall time: on, off, auto (on for a terminal or a user/tap network)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed for the guest's entropy sources")
 	f.StringVar(&o.logFile, "log", "", "write device logs (unimplemented registers, guest errors) to this file instead of stderr")
 	f.StringVar(&o.cpuProf, "cpuprofile", "", "write a Go CPU profile of the emulator to this file (for developers)")
@@ -154,6 +154,15 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		MACPHY:   phy,
 	}
 	return cfg, nil
+}
+
+// realPeers reports whether MAC0 talks to peers outside the emulator.
+func (o *bootOptions) realPeers() bool {
+	spec := "user"
+	if len(o.nic) > 0 {
+		spec = o.nic[0]
+	}
+	return spec != "none"
 }
 
 // network opens the backend and capture file the flags ask for.
@@ -272,7 +281,9 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				cfg.Paced = true
 			case "off":
 			case "auto":
-				cfg.Paced = con.tty
+				// Pace for a person at a terminal and for real network
+				// peers (user/tap: TCP timers must see wall time).
+				cfg.Paced = con.tty || o.realPeers()
 			default:
 				return usage("--pace %s: want on, off or auto", o.pace)
 			}

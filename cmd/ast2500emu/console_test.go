@@ -141,8 +141,11 @@ func (g *guestConsole) send(s string) {
 // run sends a shell command and returns its output (up to the next prompt).
 func (g *guestConsole) run(cmd string, timeout time.Duration) string {
 	g.t.Helper()
-	marker := fmt.Sprintf("__END%d__", time.Now().UnixNano()%100000)
-	g.send(cmd + "; echo " + marker + "\n")
+	n := time.Now().UnixNano() % 100000
+	marker := fmt.Sprintf("__END%d__", n)
+	// The command line is echoed back; quote the marker so that only the
+	// shell's output of it matches.
+	g.send(fmt.Sprintf("%s; echo __END''%d__\n", cmd, n))
 	m := g.expect(`(?s)\n(.*?)`+marker+`\r?\n`, timeout)
 	return strings.ReplaceAll(m[1], "\r", "")
 }
