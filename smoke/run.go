@@ -94,19 +94,44 @@ func Run(m *machine.Machine, rc RunConfig) (res Result) {
 		}
 	}()
 
-	exit, err := func() (exit string, err error) {
+	type outcome struct {
+		exit string
+		err  error
+	}
+	ran := make(chan outcome, 1)
+	go func() {
+		var o outcome
 		defer func() {
 			if r := recover(); r != nil {
 				s.Fail(Emulator, fmt.Sprintf("emulator panic: %v", r), string(debug.Stack()))
-				exit = "emulator fault"
+				o.exit = "emulator fault"
 			}
+			ran <- o
 		}()
 		s.Start()
 		e, err := m.Run()
-		return e.String(), err
+		o.exit, o.err = e.String(), err
 	}()
-	if err != nil {
-		s.Fail(Emulator, "emulator error: "+err.Error(), "")
+	var o outcome
+	if rc.Timeout > 0 {
+		// A machine loop that does not notice Stop (an emulator bug) must
+		// not hang CI: give up on it a while after the run's limit.
+		hard := time.NewTimer(rc.Timeout + HardStopGrace)
+		defer hard.Stop()
+		select {
+		case o = <-ran:
+		case <-hard.C:
+			return s.abandon()
+		}
+	} else {
+		o = <-ran
 	}
-	return s.Finish(exit, m.Clock.Now(), m.CPU.Insns)
+	if o.err != nil {
+		s.Fail(Emulator, "emulator error: "+o.err.Error(), "")
+	}
+	return s.Finish(o.exit, m.Clock.Now(), m.CPU.Insns)
 }
+
+// HardStopGrace is how long Run waits for a stopped machine after the
+// run's wall-clock limit before abandoning it.
+var HardStopGrace = 30 * time.Second

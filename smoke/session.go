@@ -320,8 +320,8 @@ func (s *Session) endLine() {
 // timeouts and the progress display read it.
 func (s *Session) Tick() {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.mark()
-	s.mu.Unlock()
 }
 
 // CheckWall fails the run if the current step's wall limit has passed
@@ -413,4 +413,15 @@ func (s *Session) Finish(exit string, guestNs, insns uint64) Result {
 		Stages: append([]StageResult(nil), s.sres...), Steps: append([]StepResult(nil), s.steps...),
 		End: *s.markLast(), Exit: exit, Stack: s.stack, Tail: append([]string(nil), tail...),
 	}
+}
+
+// abandon builds a result for a machine that did not stop: the emulator
+// class, from whatever state can be read without waiting.
+func (s *Session) abandon() Result {
+	if !s.mu.TryLock() {
+		return Result{Class: Emulator, Reason: "emulator unresponsive: the machine did not stop after the run's time limit", Exit: "unresponsive"}
+	}
+	s.mu.Unlock()
+	s.Fail(Emulator, "emulator unresponsive: the machine did not stop after the run's time limit", "")
+	return s.Finish("unresponsive", s.lastGuest, s.lastInsns)
 }
