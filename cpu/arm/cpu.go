@@ -14,10 +14,7 @@
 // Insns drives the SoC's virtual clock.
 package arm
 
-import (
-	"sync/atomic"
-	"unsafe"
-)
+import "sync/atomic"
 
 // Processor modes (CPSR.M).
 const (
@@ -544,30 +541,11 @@ func (c *CPU) nextInsn() uint32 {
 	return c.R[15] - 4
 }
 
-// condTable[cond] has bit i set when the condition passes for flags i =
-// N<<3 | Z<<2 | C<<1 | V.
-var condTable = func() (t [16]uint16) {
-	for cond := uint32(0); cond < 16; cond++ {
-		for i := uint32(0); i < 16; i++ {
-			c := CPU{N: i&8 != 0, Z: i&4 != 0, C: i&2 != 0, V: i&1 != 0}
-			if c.condPassSlow(cond) {
-				t[cond] |= 1 << i
-			}
-		}
-	}
-	return t
-}()
-
-// condPass evaluates an ARM condition code against the flags. The four
-// flag bools are adjacent bytes of the CPU struct; one 32-bit load and a
-// multiply gather them into a 4-bit index.
+// condPass evaluates an ARM condition code against the flags. (A table
+// indexed by the four flags loaded as one word was tried and is slower: the
+// flags are written as separate bytes just before, and the wide load
+// cannot be forwarded from those stores.)
 func (c *CPU) condPass(cond uint32) bool {
-	w := *(*uint32)(unsafe.Pointer(&c.N))
-	return condTable[cond&15]>>((w*0x08040201)>>24&15)&1 != 0
-}
-
-// condPassSlow is the reference definition of the condition codes.
-func (c *CPU) condPassSlow(cond uint32) bool {
 	switch cond {
 	case 0x0:
 		return c.Z
