@@ -441,7 +441,9 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 			err = cerr
 			return
 		}
-		cfg.Paced = bo.pace == "on"
+		// auto: pace only for real network peers (user/tap), as boot
+		// does; a deterministic run has none.
+		cfg.Paced = bo.pace == "on" || bo.pace == "auto" && bo.realPeers()
 		cfg.MaxInsns = o.budgetInsns
 		m, merr := machine.New(cfg)
 		if merr != nil {
