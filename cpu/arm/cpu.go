@@ -14,7 +14,10 @@
 // Insns drives the SoC's virtual clock.
 package arm
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // Processor modes (CPSR.M).
 const (
@@ -541,11 +544,33 @@ func (c *CPU) nextInsn() uint32 {
 	return c.R[15] - 4
 }
 
-// condPass evaluates an ARM condition code against the flags. (A table
-// indexed by the four flags loaded as one word was tried and is slower: the
-// flags are written as separate bytes just before, and the wide load
-// cannot be forwarded from those stores.)
+// condTable[cond] has bit i set when the condition passes for flags i =
+// N<<3 | Z<<2 | C<<1 | V.
+var condTable = func() (t [16]uint16) {
+	for cond := uint32(0); cond < 16; cond++ {
+		for i := uint32(0); i < 16; i++ {
+			c := CPU{N: i&8 != 0, Z: i&4 != 0, C: i&2 != 0, V: i&1 != 0}
+			if c.condPassSlow(cond) {
+				t[cond] |= 1 << i
+			}
+		}
+	}
+	return t
+}()
+
+// condPass evaluates an ARM condition code against the flags, without
+// branches. Each flag is read as its own byte: the flags were just written
+// as separate bytes, and one wide load of all four could not be forwarded
+// from those stores.
 func (c *CPU) condPass(cond uint32) bool {
+	i := uint32(b2u8(c.N))<<3 | uint32(b2u8(c.Z))<<2 | uint32(b2u8(c.C))<<1 | uint32(b2u8(c.V))
+	return condTable[cond&15]>>i&1 != 0
+}
+
+func b2u8(b bool) uint8 { return *(*uint8)(unsafe.Pointer(&b)) }
+
+// condPassSlow is the reference definition of the condition codes.
+func (c *CPU) condPassSlow(cond uint32) bool {
 	switch cond {
 	case 0x0:
 		return c.Z

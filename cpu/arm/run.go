@@ -274,17 +274,19 @@ func (c *CPU) runARM(end uint64) {
 		return
 	}
 	c.limit = end
+	n := c.Insns
 	for {
 		e := &p.arm[pc>>2&1023]
 		c.R[15] = pc + 8
 		op := e.op
-		c.Insns++
+		n++
+		c.Insns = n
 		if cond := op >> 28; cond >= 0xE || c.condPass(cond) {
 			e.fn(c, op)
 			if c.branched {
 				c.branched = false
 				npc := c.nextPC
-				if (npc^pc)&^0xFFF != 0 || c.T || c.Insns >= c.limit {
+				if (npc^pc)&^0xFFF != 0 || c.T || n >= c.limit {
 					pc = npc
 					break
 				}
@@ -293,7 +295,7 @@ func (c *CPU) runARM(end uint64) {
 			}
 		}
 		pc += 4
-		if pc&0xFFF == 0 || c.Insns >= c.limit {
+		if pc&0xFFF == 0 || n >= c.limit {
 			break
 		}
 	}
@@ -314,15 +316,17 @@ func (c *CPU) runThumb(end uint64) {
 		p.thumb = newThumbPage()
 	}
 	c.limit = end
+	n := c.Insns
 	for {
 		e := &p.thumb[pc>>1&2047]
 		c.R[15] = pc + 4
-		c.Insns++
+		n++
+		c.Insns = n
 		e.fn(c, e.op)
 		if c.branched {
 			c.branched = false
 			npc := c.nextPC
-			if (npc^pc)&^0xFFF != 0 || !c.T || c.Insns >= c.limit {
+			if (npc^pc)&^0xFFF != 0 || !c.T || n >= c.limit {
 				pc = npc
 				break
 			}
@@ -330,7 +334,7 @@ func (c *CPU) runThumb(end uint64) {
 			continue
 		}
 		pc += 2
-		if pc&0xFFF == 0 || c.Insns >= c.limit {
+		if pc&0xFFF == 0 || n >= c.limit {
 			break
 		}
 	}
