@@ -191,3 +191,24 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestTraceFlagsBadInput(t *testing.T) {
+	exe := buildCLI(t)
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"boot", "--nic", "none", "--trace-range", "0-100"},
+		{"boot", "--nic", "none", "--trace-insn", filepath.Join(dir, "t"), "--trace-range", "100-0"},
+		{"boot", "--nic", "none", "--trace-insn", filepath.Join(dir, "t"), "--trace-range", "zz"},
+		{"boot", "--nic", "none", "--trace-insn", filepath.Join(dir, "no", "such", "dir")},
+	} {
+		cmd := exec.Command(exe, args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.Stdin = strings.NewReader("")
+		err := cmd.Run()
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 2 || strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 {
+			t.Errorf("%v: %v, stderr %q; want exit status 2 and one line", args, err, stderr.String())
+		}
+	}
+}
