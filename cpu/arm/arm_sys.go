@@ -110,7 +110,7 @@ func opCPS(c *CPU, op uint32) {
 	c.endBlock()
 }
 
-func opSETEND(c *CPU, op uint32) { c.E = op&(1<<9) != 0 }
+func opSETEND(c *CPU, op uint32) { c.setE(op&(1<<9) != 0) }
 
 // twoWordAddr returns the lowest address and the written-back base of a
 // two-word SRS/RFE transfer (P = bit 24, U = bit 23).

@@ -29,7 +29,7 @@ func TestARMStatusRegisters(t *testing.T) {
 		{name: "cps in user is nop", op: 0xf1080080, setup: func(c *CPU) { c.setCPSR(ModeUSR | psrI) },
 			check: func(c *CPU) string { return aisaIf(!c.I, "user changed I") }},
 		{name: "setend be", op: 0xf1010200, check: func(c *CPU) string { return aisaIf(!c.E, "E") }},
-		{name: "setend le", op: 0xf1010000, setup: func(c *CPU) { c.E = true },
+		{name: "setend le", op: 0xf1010000, setup: func(c *CPU) { c.setE(true) },
 			check: func(c *CPU) string { return aisaIf(c.E, "E") }},
 		{name: "nop", op: 0xe320f000},
 		{name: "yield", op: 0xe320f001},

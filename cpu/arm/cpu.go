@@ -83,7 +83,7 @@ type CPU struct {
 	N, Z, C, V, Q bool
 	GE            uint32 // CPSR.GE[3:0] in bits 3..0
 	T             bool   // Thumb state
-	E             bool   // big-endian data accesses
+	E             bool   // big-endian data accesses (read-only: write it through SetCPSR or setE)
 	A, I, F       bool   // abort, IRQ, FIQ masks
 	mode          uint32
 
@@ -98,18 +98,22 @@ type CPU struct {
 	// fail their condition count too).
 	Insns uint64
 
-	bus     Bus
-	robus   ROPager
-	cp15    cp15
-	vfp     vfpState
-	mmu     mmuState
-	tlbs    [2]tlbSet // [0] privileged, [1] user
-	tlb     *tlbSet   // set for the current privilege
-	scratch tlbEntry  // one-shot translation that must not be cached
-	code    codeCache
-	excl    exclusiveMonitor
-	cp14    cp14
-	cycles  cycleCounter
+	bus   Bus
+	robus ROPager
+	cp15  cp15
+	vfp   vfpState
+	mmu   mmuState
+	tlbs  [2]tlbSet // [0] privileged, [1] user
+	tlb   *tlbSet   // set for the current privilege
+	// tlbFast is the set the fast paths use: tlb, or the always-empty
+	// tlbEmpty while data accesses are big-endian.
+	tlbFast  *tlbSet
+	tlbEmpty tlbSet
+	scratch  tlbEntry // one-shot translation that must not be cached
+	code     codeCache
+	excl     exclusiveMonitor
+	cp14     cp14
+	cycles   cycleCounter
 
 	// Execution bookkeeping for the current instruction.
 	pc       uint32 // address of the next instruction to execute
@@ -161,6 +165,7 @@ func (c *CPU) Reset() {
 	c.cycles = cycleCounter{}
 	c.halted, c.event = false, false
 	c.tlb = &c.tlbs[0]
+	c.updateFast()
 	c.flushTLB()
 	c.code.flush()
 	c.pc = 0
@@ -285,7 +290,7 @@ func (c *CPU) setCPSR(v uint32) {
 	c.setFlags(v)
 	c.Q = v&psrQ != 0
 	c.GE = v >> 16 & 0xF
-	c.E = v&psrE != 0
+	c.setE(v&psrE != 0)
 	c.A = v&psrA != 0
 	c.I = v&psrI != 0
 	c.F = v&psrF != 0

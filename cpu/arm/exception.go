@@ -57,7 +57,7 @@ func (c *CPU) takeException(k excKind, lr uint32) {
 	c.bankSPSR[bankOf(mode)] = old
 	c.R[14] = lr
 	c.T = false
-	c.E = c.cp15.sctlr&sctlrEE != 0
+	c.setE(c.cp15.sctlr&sctlrEE != 0)
 	c.I = true
 	switch k {
 	case excReset, excFIQ:

@@ -26,8 +26,15 @@ const (
 	tlbMask = tlbSize - 1
 )
 
+// Tags: a valid entry is the page-aligned VA | 1 when it has a host
+// pointer (the fast paths may use it) or | tagSlow when it must go through
+// the bus. The fast paths compare the tag with a key that also encodes
+// the access's misalignment, so one compare checks page, validity,
+// direct access and alignment.
+const tagSlow = 5
+
 type tlbEntry struct {
-	tag    uint32         // page-aligned VA | 1 when valid
+	tag    uint32         // page-aligned VA | 1 (direct) or | tagSlow
 	pa     uint32         // page-aligned PA
 	ptr    unsafe.Pointer // host page (nil: go through the bus)
 	mask   uint32         // size of the mapping this came from
@@ -115,7 +122,24 @@ func (c *CPU) privilegeChanged() {
 	} else {
 		c.tlb = &c.tlbs[0]
 	}
+	c.updateFast()
 	c.code.lastValid = false
+}
+
+// updateFast selects the set the single-access fast paths use: none (an
+// always-empty set) while data accesses are big-endian.
+func (c *CPU) updateFast() {
+	if c.E {
+		c.tlbFast = &c.tlbEmpty
+	} else {
+		c.tlbFast = c.tlb
+	}
+}
+
+// setE sets CPSR.E (SETEND, exception entry, CPSR writes).
+func (c *CPU) setE(be bool) {
+	c.E = be
+	c.updateFast()
 }
 
 // hostPage returns the host memory behind a physical page for the given
@@ -148,7 +172,7 @@ func (c *CPU) lookup(va uint32, kind int, user bool) (*tlbEntry, uint32) {
 		arr = &set.x
 	}
 	e := &arr[va>>12&tlbMask]
-	if e.tag == va&^0xFFF|1 {
+	if e.tag&^4 == va&^0xFFF|1 {
 		return e, 0
 	}
 	res, fsr, ok := c.translate(va, kind, user || c.mode == ModeUSR)
@@ -160,7 +184,7 @@ func (c *CPU) lookup(va uint32, kind int, user bool) (*tlbEntry, uint32) {
 		// Not cacheable per 4 KiB page: use a one-shot entry.
 		e = &c.scratch
 	}
-	*e = tlbEntry{tag: va&^0xFFF | 1, pa: pa, mask: res.mask, global: res.global, asid: c.cp15.asid()}
+	*e = tlbEntry{tag: va&^0xFFF | tagSlow, pa: pa, mask: res.mask, global: res.global, asid: c.cp15.asid()}
 	if kind == accWrite && c.code.has(pa) {
 		// Writes to pages holding decoded code take the slow path so the
 		// decoded copy can be dropped.
@@ -169,14 +193,16 @@ func (c *CPU) lookup(va uint32, kind int, user bool) (*tlbEntry, uint32) {
 	if c.dbg != nil && kind != accExec && c.dbg.watched(va) {
 		return e, 0 // watched page: every access takes the slow path
 	}
-	e.ptr = c.hostPage(pa, kind)
+	if e.ptr = c.hostPage(pa, kind); e.ptr != nil {
+		e.tag = va&^0xFFF | 1
+	}
 	return e, 0
 }
 
 // ld32 is LDR: a word load with ARMv6 unaligned/legacy rotation semantics.
 func (c *CPU) ld32(va uint32) (uint32, bool) {
-	e := &c.tlb.r[va>>12&tlbMask]
-	if e.tag == va&^0xFFF|1 && va&3 == 0 && e.ptr != nil && !c.E {
+	e := &c.tlbFast.r[va>>12&tlbMask]
+	if e.tag == (va&^0xFFC)+1 {
 		return *(*uint32)(unsafe.Add(e.ptr, va&0xFFF)), true
 	}
 	return c.loadSlow(va, 4, 0)
@@ -184,8 +210,8 @@ func (c *CPU) ld32(va uint32) (uint32, bool) {
 
 // ld32a is an aligned word load (LDM, LDRD, SWP, RFE, POP...).
 func (c *CPU) ld32a(va uint32) (uint32, bool) {
-	e := &c.tlb.r[va>>12&tlbMask]
-	if e.tag == va&^0xFFF|1 && va&3 == 0 && e.ptr != nil && !c.E {
+	e := &c.tlbFast.r[va>>12&tlbMask]
+	if e.tag == (va&^0xFFC)+1 {
 		return *(*uint32)(unsafe.Add(e.ptr, va&0xFFF)), true
 	}
 	return c.loadSlow(va, 4, flagAlign)
@@ -193,8 +219,8 @@ func (c *CPU) ld32a(va uint32) (uint32, bool) {
 
 // ld16 is LDRH/LDRSH's halfword load (zero-extended).
 func (c *CPU) ld16(va uint32) (uint32, bool) {
-	e := &c.tlb.r[va>>12&tlbMask]
-	if e.tag == va&^0xFFF|1 && va&1 == 0 && e.ptr != nil && !c.E {
+	e := &c.tlbFast.r[va>>12&tlbMask]
+	if e.tag == (va&^0xFFE)+1 {
 		return uint32(*(*uint16)(unsafe.Add(e.ptr, va&0xFFF))), true
 	}
 	return c.loadSlow(va, 2, 0)
@@ -202,8 +228,8 @@ func (c *CPU) ld16(va uint32) (uint32, bool) {
 
 // ld8 is a byte load (zero-extended).
 func (c *CPU) ld8(va uint32) (uint32, bool) {
-	e := &c.tlb.r[va>>12&tlbMask]
-	if e.tag == va&^0xFFF|1 && e.ptr != nil {
+	e := &c.tlbFast.r[va>>12&tlbMask]
+	if e.tag == va&^0xFFF|1 {
 		return uint32(*(*uint8)(unsafe.Add(e.ptr, va&0xFFF))), true
 	}
 	return c.loadSlow(va, 1, 0)
@@ -211,8 +237,8 @@ func (c *CPU) ld8(va uint32) (uint32, bool) {
 
 // st32 is STR.
 func (c *CPU) st32(va, v uint32) bool {
-	e := &c.tlb.w[va>>12&tlbMask]
-	if e.tag == va&^0xFFF|1 && va&3 == 0 && e.ptr != nil && !c.E {
+	e := &c.tlbFast.w[va>>12&tlbMask]
+	if e.tag == (va&^0xFFC)+1 {
 		*(*uint32)(unsafe.Add(e.ptr, va&0xFFF)) = v
 		return true
 	}
@@ -221,8 +247,8 @@ func (c *CPU) st32(va, v uint32) bool {
 
 // st32a is an aligned word store (STM, STRD, SWP, SRS, PUSH...).
 func (c *CPU) st32a(va, v uint32) bool {
-	e := &c.tlb.w[va>>12&tlbMask]
-	if e.tag == va&^0xFFF|1 && va&3 == 0 && e.ptr != nil && !c.E {
+	e := &c.tlbFast.w[va>>12&tlbMask]
+	if e.tag == (va&^0xFFC)+1 {
 		*(*uint32)(unsafe.Add(e.ptr, va&0xFFF)) = v
 		return true
 	}
@@ -231,8 +257,8 @@ func (c *CPU) st32a(va, v uint32) bool {
 
 // st16 is STRH.
 func (c *CPU) st16(va, v uint32) bool {
-	e := &c.tlb.w[va>>12&tlbMask]
-	if e.tag == va&^0xFFF|1 && va&1 == 0 && e.ptr != nil && !c.E {
+	e := &c.tlbFast.w[va>>12&tlbMask]
+	if e.tag == (va&^0xFFE)+1 {
 		*(*uint16)(unsafe.Add(e.ptr, va&0xFFF)) = uint16(v)
 		return true
 	}
@@ -241,8 +267,8 @@ func (c *CPU) st16(va, v uint32) bool {
 
 // st8 is STRB.
 func (c *CPU) st8(va, v uint32) bool {
-	e := &c.tlb.w[va>>12&tlbMask]
-	if e.tag == va&^0xFFF|1 && e.ptr != nil {
+	e := &c.tlbFast.w[va>>12&tlbMask]
+	if e.tag == va&^0xFFF|1 {
 		*(*uint8)(unsafe.Add(e.ptr, va&0xFFF)) = uint8(v)
 		return true
 	}

@@ -171,4 +171,4 @@ func thCPS(c *CPU, op uint32) {
 }
 
 // thSETEND is SETEND LE/BE: CPSR.E = bit 3.
-func thSETEND(c *CPU, op uint32) { c.E = op&8 != 0 }
+func thSETEND(c *CPU, op uint32) { c.setE(op&8 != 0) }

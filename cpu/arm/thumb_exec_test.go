@@ -236,7 +236,7 @@ func TestThumbMisc(t *testing.T) {
 				t.Error("E not set")
 			}
 		}},
-		{name: "setend le", code: []uint16{0xb650}, setup: func(c *CPU, _ *thRAM) { c.E = true }, check: func(t *testing.T, c *CPU, _ *thRAM) {
+		{name: "setend le", code: []uint16{0xb650}, setup: func(c *CPU, _ *thRAM) { c.setE(true) }, check: func(t *testing.T, c *CPU, _ *thRAM) {
 			if c.E {
 				t.Error("E still set")
 			}

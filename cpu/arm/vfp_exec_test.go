@@ -414,7 +414,7 @@ func TestVFPLoadStore(t *testing.T) {
 	// big-endian.
 	c, b = vtNew(vtD(0xED800A00, 2, 0, 0), vtD(0xED900A00, 6, 0, 0))
 	c.R[0] = vtData
-	c.E = true
+	c.setE(true)
 	c.vfp.setD(2, 0x0102030405060708)
 	vtRun(c, 2)
 	if got := b.mem[vtData : vtData+8]; string(got) != "\x01\x02\x03\x04\x05\x06\x07\x08" || c.vfp.d(6) != 0x0102030405060708 {
