@@ -259,7 +259,7 @@ func (m *Machine) Run() (Exit, error) {
 		}
 		c.Run(budget)
 		if m.cfg.Paced {
-			m.pace(wallStart, guestStart)
+			m.pace(&wallStart, guestStart)
 		}
 		if !c.Halted() {
 			continue
@@ -291,15 +291,14 @@ func (m *Machine) Run() (Exit, error) {
 	}
 }
 
-// pace sleeps while guest time is more than 10 ms ahead of wall time.
-func (m *Machine) pace(wallStart time.Time, guestStart uint64) {
-	ahead := time.Duration(m.Clock.Now()-guestStart) - time.Since(wallStart)
+// pace keeps a paced run's reference point from drifting: when the CPU
+// executes faster than the nominal rate, guest time gets ahead of wall
+// time; instead of throttling the CPU (which would cap a busy guest at
+// the nominal rate), the lead beyond 10 ms is forgiven, so idle waits
+// (WFI) still last as long in wall time as in guest time.
+func (m *Machine) pace(wallStart *time.Time, guestStart uint64) {
+	ahead := time.Duration(m.Clock.Now()-guestStart) - time.Since(*wallStart)
 	if ahead > 10*time.Millisecond {
-		t := time.NewTimer(ahead)
-		select {
-		case <-m.Clock.WaitChan():
-		case <-t.C:
-		}
-		t.Stop()
+		*wallStart = wallStart.Add(-(ahead - 10*time.Millisecond))
 	}
 }
