@@ -131,10 +131,10 @@ type Controller struct {
 
 	active [3]bool // chip select asserted (user mode)
 	// direct is true while window pages may be handed to the CPU as
-	// memory (ROPage). It drops, until the next reset, the first time the
-	// guest leaves the memory-mapped read modes or remaps a segment: the
-	// CPU keeps page pointers in its TLB and only code pages can be
-	// invalidated from here.
+	// memory (ROPage). WindowPage checks the current mode on every call;
+	// whenever the mode, a segment or the address width changes, the
+	// whole window is invalidated (the SoC drops the CPU's decoded code
+	// and cached translations of it), so no stale page pointer survives.
 	direct bool
 }
 
@@ -244,11 +244,10 @@ func (c *Controller) chipChanged(cs int, off, n uint32) {
 	}
 }
 
+// dropDirect is called when what the window maps to changes: the CPU
+// must ask again (WindowPage decides from the new mode).
 func (c *Controller) dropDirect() {
-	if c.direct {
-		c.direct = false
-		c.invalidate(0, c.cfg.WindowSize)
-	}
+	c.invalidate(0, c.cfg.WindowSize)
 }
 
 func (c *Controller) mode(cs int) uint32 { return c.ctrl[cs] & ctrlModeMask }
@@ -375,9 +374,12 @@ func (c *Controller) Write(off uint32, size int, val uint32) {
 }
 
 func (c *Controller) writeCtrl(cs int, v uint32) {
+	old := c.ctrl[cs] & ctrlModeMask
 	c.ctrl[cs] = v
 	m := v & ctrlModeMask
-	if m == modeUser || m == modeWrite {
+	if m != old {
+		// Entering or leaving the command modes changes what the window
+		// maps to; translations cached meanwhile are dropped.
 		c.dropDirect()
 	}
 	if m == modeRead {
