@@ -89,15 +89,20 @@ var progSyms = []Symbol{
 
 func runProg(t *testing.T, roots []string, depth int) *Tracer {
 	t.Helper()
+	return runCode(t, armProg, thumbProg, progSyms, roots, depth, 0x118)
+}
+
+func runCode(t *testing.T, armCode map[uint32]uint32, thumbCode map[uint32]uint16, syms []Symbol, roots []string, depth int, stop uint32) *Tracer {
+	t.Helper()
 	bus := &ramBus{ram: make([]byte, 1<<16)}
-	for a, w := range armProg {
+	for a, w := range armCode {
 		binary.LittleEndian.PutUint32(bus.ram[a:], w)
 	}
-	for a, h := range thumbProg {
+	for a, h := range thumbCode {
 		binary.LittleEndian.PutUint16(bus.ram[a:], h)
 	}
 	c := arm.New(bus)
-	tr, err := New(c, NewSymbols(progSyms), roots, depth)
+	tr, err := New(c, NewSymbols(syms), roots, depth)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +117,7 @@ func runProg(t *testing.T, roots []string, depth int) *Tracer {
 	c.SetHooks(h)
 	c.SetIRQ(true)
 	c.Run(200)
-	if pc := c.Reg(15); pc != 0x118 {
+	if pc := c.Reg(15); pc != stop {
 		t.Fatalf("program ended at pc %#x", pc)
 	}
 	return tr
@@ -274,5 +279,40 @@ func TestBadInput(t *testing.T) {
 	tr := runProg(t, []string{"main"}, 0)
 	if err := tr.Write(&bytes.Buffer{}, "svg"); err == nil || !strings.Contains(err.Error(), "tree, boxes, dot, json") {
 		t.Fatalf("bad format: %v", err)
+	}
+}
+
+// A context switch in the middle of a traced call: sw moves to another
+// kernel stack (another task) and runs g there, as __switch_to resumes
+// another task. g's calls belong to that task, not to main's tree; f,
+// entered on the other task, is an entry of root f of its own.
+//
+//	_start (0x00): mov sp,#0x8000; bl main; stop: b stop
+//	main   (0x40): push {lr}; bl sw; bl f; pop {pc}
+//	sw     (0x80): push {r5,lr}; mov r5,sp; mov sp,#0x6000; bl g; mov sp,r5; pop {r5,pc}
+//	g      (0xc0): push {lr}; bl f; pop {pc}
+//	f     (0x100): bx lr
+func TestContextSwitch(t *testing.T) {
+	code := map[uint32]uint32{
+		0x0: 0xe3a0d902, 0x4: 0xeb00000d, 0x8: 0xeafffffe,
+		0x40: 0xe52de004, 0x44: 0xeb00000d, 0x48: 0xeb00002c, 0x4c: 0xe49df004,
+		0x80: 0xe92d4020, 0x84: 0xe1a0500d, 0x88: 0xe3a0da06, 0x8c: 0xeb00000b, 0x90: 0xe1a0d005, 0x94: 0xe8bd8020,
+		0xc0: 0xe52de004, 0xc4: 0xeb00000d, 0xc8: 0xe49df004,
+		0x100: 0xe12fff1e,
+	}
+	syms := []Symbol{{0, 0xc, "_start"}, {0x40, 0x10, "main"}, {0x80, 0x18, "sw"}, {0xc0, 0xc, "g"}, {0x100, 4, "f"}}
+	tr := runCode(t, code, nil, syms, []string{"main", "f"}, 0, 0x8)
+	want := `# main: 1 entries
+main
+  sw
+  f
+# f: 1 entries
+f
+`
+	if got := format(t, tr, "tree"); got != want {
+		t.Errorf("tree:\n%s\nwant:\n%s", got, want)
+	}
+	if len(tr.tasks) != 0 {
+		t.Errorf("frames left open: %v", tr.tasks)
 	}
 }
