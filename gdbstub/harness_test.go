@@ -11,39 +11,10 @@ import (
 	"time"
 
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
+	"github.com/ast2500emu/ast2500emu/internal/ramtest"
 )
 
-// ramBus is 1 MiB of RAM at physical 0; everything else aborts.
-type ramBus struct{ ram []byte }
-
-func (b *ramBus) Page(pa uint32) []byte {
-	if pa >= uint32(len(b.ram)) {
-		return nil
-	}
-	base := pa &^ 0xFFF
-	return b.ram[base : base+4096 : base+4096]
-}
-
-func (b *ramBus) Read(pa uint32, size int) (uint64, bool) {
-	if uint64(pa)+uint64(size) > uint64(len(b.ram)) {
-		return 0, false
-	}
-	var v uint64
-	for i := size - 1; i >= 0; i-- {
-		v = v<<8 | uint64(b.ram[pa+uint32(i)])
-	}
-	return v, true
-}
-
-func (b *ramBus) Write(pa uint32, size int, v uint64) bool {
-	if uint64(pa)+uint64(size) > uint64(len(b.ram)) {
-		return false
-	}
-	for i := 0; i < size; i++ {
-		b.ram[pa+uint32(i)] = byte(v >> (8 * i))
-	}
-	return true
-}
+type ramBus = ramtest.Bus
 
 // testProg counts in r0, stores it at 0x1000 and reads it back, forever:
 //
@@ -68,9 +39,9 @@ type driver struct {
 
 func newDriver(t *testing.T, haltAtStart bool) (*driver, *client) {
 	t.Helper()
-	bus := &ramBus{ram: make([]byte, 1<<20)}
+	bus := ramtest.New(1 << 20)
 	for i, w := range testProg {
-		binary.LittleEndian.PutUint32(bus.ram[4*i:], w)
+		binary.LittleEndian.PutUint32(bus.RAM[4*i:], w)
 	}
 	d := &driver{cpu: arm.New(bus), done: make(chan struct{})}
 	d.stub = New(Config{CPU: d.cpu, RequestHalt: func() {

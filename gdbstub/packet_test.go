@@ -3,6 +3,7 @@ package gdbstub
 import (
 	"bytes"
 	"errors"
+	"github.com/ast2500emu/ast2500emu/internal/ramtest"
 	"io"
 	"strings"
 	"testing"
@@ -115,7 +116,7 @@ func FuzzStubPackets(f *testing.F) {
 	for _, s := range []string{"g", "G00", "p19", "P0=zz", "m0,4", "mffffffff,ffffffff", "M0,2:00", "X0,1:", "Z2,fffffffe,8", "z0,4,4", "qXfer:features:read:target.xml:ffffffff,ffffffff", "vCont;s", "c10", "Cxx;zz", "Hg0", "D"} {
 		f.Add([]byte(s))
 	}
-	bus := &ramBus{ram: make([]byte, 1<<20)}
+	bus := ramtest.New(1 << 20)
 	f.Fuzz(func(t *testing.T, p []byte) {
 		s := New(Config{CPU: newFuzzCPU(bus)})
 		s.cur = &conn{rw: nullConn{}, events: make(chan Event)}

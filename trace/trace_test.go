@@ -7,47 +7,19 @@ import (
 	"testing"
 
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
+	"github.com/ast2500emu/ast2500emu/internal/ramtest"
 )
 
-type ramBus struct{ ram []byte }
-
-func (b *ramBus) Page(pa uint32) []byte {
-	if pa >= uint32(len(b.ram)) {
-		return nil
-	}
-	base := pa &^ 0xFFF
-	return b.ram[base : base+4096 : base+4096]
-}
-
-func (b *ramBus) Read(pa uint32, size int) (uint64, bool) {
-	if uint64(pa)+uint64(size) > uint64(len(b.ram)) {
-		return 0, false
-	}
-	var v uint64
-	for i := size - 1; i >= 0; i-- {
-		v = v<<8 | uint64(b.ram[pa+uint32(i)])
-	}
-	return v, true
-}
-
-func (b *ramBus) Write(pa uint32, size int, v uint64) bool {
-	if uint64(pa)+uint64(size) > uint64(len(b.ram)) {
-		return false
-	}
-	for i := 0; i < size; i++ {
-		b.ram[pa+uint32(i)] = byte(v >> (8 * i))
-	}
-	return true
-}
+type ramBus = ramtest.Bus
 
 // program: ARM code at 0, Thumb code at 0x40, a second page at 0x1000.
 func newCPU(t testing.TB, arm32 map[uint32]uint32, thumb map[uint32]uint16) *arm.CPU {
-	bus := &ramBus{ram: make([]byte, 1<<20)}
+	bus := ramtest.New(1 << 20)
 	for a, w := range arm32 {
-		binary.LittleEndian.PutUint32(bus.ram[a:], w)
+		binary.LittleEndian.PutUint32(bus.RAM[a:], w)
 	}
 	for a, h := range thumb {
-		binary.LittleEndian.PutUint16(bus.ram[a:], h)
+		binary.LittleEndian.PutUint16(bus.RAM[a:], h)
 	}
 	return arm.New(bus)
 }
