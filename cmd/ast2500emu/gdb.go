@@ -20,12 +20,14 @@ type debugOptions struct {
 	waitGDB   bool
 	traceFile string
 	traceRng  string
+	calls     callOptions // --trace-calls and friends (calls.go)
 }
 
 func (d *debugOptions) register(f *pflag.FlagSet) {
 	f.StringVar(&d.gdb, "gdb", "", "start a GDB remote stub: tcp:HOST:PORT (e.g. tcp:127.0.0.1:1234)")
 	f.BoolVarP(&d.waitGDB, "wait-gdb", "S", false, "with --gdb: wait for the debugger before the first instruction")
 	d.registerTrace(f)
+	d.calls.register(f)
 }
 
 // parseGDBAddr checks "tcp:HOST:PORT" (a bare ":PORT" or "PORT" means
@@ -51,10 +53,17 @@ func (d *debugOptions) attach(m *machine.Machine) (func(code int), error) {
 	if d.waitGDB && d.gdb == "" {
 		return nil, usage("-S needs --gdb")
 	}
-	hooks, closeTrace, err := d.setupTrace(m)
+	hooks, closeInsns, err := d.setupTrace(m)
 	if err != nil {
 		return nil, err
 	}
+	callHooks, closeCalls, err := d.calls.setup(m)
+	if err != nil {
+		closeInsns()
+		return nil, err
+	}
+	hooks = chainHooks(hooks, callHooks)
+	closeTrace := func() { closeInsns(); closeCalls() }
 	if d.gdb == "" {
 		if hooks != nil {
 			m.CPU.SetHooks(hooks)

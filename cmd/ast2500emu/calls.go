@@ -1,0 +1,145 @@
+package main
+
+// --trace-calls ROOT[,ROOT...] --vmlinux FILE [--trace-depth N]
+// [--trace-out FILE] [--trace-format tree|boxes|dot|json]: kernel
+// call-graph tracing (package calltrace) for the boot command.
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ast2500emu/ast2500emu/calltrace"
+	"github.com/ast2500emu/ast2500emu/cpu/arm"
+	"github.com/ast2500emu/ast2500emu/machine"
+)
+
+type callOptions struct {
+	roots   string
+	vmlinux string
+	depth   int
+	out     string
+	format  string
+}
+
+func (c *callOptions) register(f *pflag.FlagSet) {
+	f.StringVar(&c.roots, "trace-calls", "", "record the kernel calls made beneath these functions (comma-separated names) every time the guest enters them; needs --vmlinux")
+	f.StringVar(&c.vmlinux, "vmlinux", "", "with --trace-calls: kernel symbols, a vmlinux ELF or a System.map (bundled guest: guest/images/vmlinux)")
+	f.IntVar(&c.depth, "trace-depth", 0, "with --trace-calls: call levels recorded beneath a root (0: no limit)")
+	f.StringVar(&c.out, "trace-out", "", "with --trace-calls: write the call graphs to FILE (default: stderr on exit)")
+	f.StringVar(&c.format, "trace-format", "tree", "with --trace-calls: output format: tree, boxes, dot, json")
+}
+
+// setup loads the symbols and makes the tracer; the returned function
+// writes the result (after the run).
+func (c *callOptions) setup(m *machine.Machine) (*arm.Hooks, func(), error) {
+	if c.roots == "" {
+		if c.vmlinux != "" || c.out != "" {
+			return nil, nil, usage("--vmlinux and --trace-out need --trace-calls")
+		}
+		return nil, func() {}, nil
+	}
+	if c.vmlinux == "" {
+		return nil, nil, usage("--trace-calls needs --vmlinux (the bundled guest's is guest/images/vmlinux)")
+	}
+	ok := false
+	for _, f := range calltrace.Formats {
+		ok = ok || f == c.format
+	}
+	if !ok {
+		return nil, nil, usage("--trace-format %s: want one of %s", c.format, strings.Join(calltrace.Formats, ", "))
+	}
+	if c.depth < 0 {
+		return nil, nil, usage("--trace-depth %d: want 0 (no limit) or more", c.depth)
+	}
+	syms, err := calltrace.LoadSymbols(c.vmlinux)
+	if err != nil {
+		return nil, nil, usage("--vmlinux: %v", err)
+	}
+	var roots []string
+	for _, r := range strings.Split(c.roots, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			roots = append(roots, r)
+		}
+	}
+	tr, err := calltrace.New(m.CPU, syms, roots, c.depth)
+	if err != nil {
+		return nil, nil, usage("--trace-calls: %v", err)
+	}
+	out := os.Stderr
+	if c.out != "" {
+		if out, err = os.Create(c.out); err != nil {
+			return nil, nil, usage("--trace-out: %v", err)
+		}
+	}
+	return tr.Hooks(), func() {
+		if err := tr.Write(out, c.format); err != nil {
+			fmt.Fprintf(os.Stderr, "ast2500emu: --trace-out: %v\n", err)
+		}
+		if tr.Truncated {
+			fmt.Fprintf(os.Stderr, "ast2500emu: --trace-calls: node budget reached, the graphs are incomplete\n")
+		}
+		if out != os.Stderr {
+			if err := out.Close(); err != nil {
+				fmt.Fprintf(os.Stderr, "ast2500emu: --trace-out: %v\n", err)
+			}
+		}
+	}, nil
+}
+
+// chainHooks runs both sets of hooks (either may be nil); Before stops
+// when either asks to.
+func chainHooks(a, b *arm.Hooks) *arm.Hooks {
+	if a == nil {
+		return b
+	}
+	if b == nil {
+		return a
+	}
+	h := &arm.Hooks{Only: nil}
+	if a.Before != nil || b.Before != nil {
+		h.Before = func(pc uint32) bool {
+			ok := true
+			if a.Before != nil {
+				ok = a.Before(pc)
+			}
+			if b.Before != nil {
+				ok = b.Before(pc) && ok
+			}
+			return ok
+		}
+	}
+	if a.After != nil || b.After != nil {
+		h.After = func(pc uint32) {
+			if a.After != nil {
+				a.After(pc)
+			}
+			if b.After != nil {
+				b.After(pc)
+			}
+		}
+	}
+	if a.Exception != nil || b.Exception != nil {
+		h.Exception = func(kind int, from, vector uint32) {
+			if a.Exception != nil {
+				a.Exception(kind, from, vector)
+			}
+			if b.Exception != nil {
+				b.Exception(kind, from, vector)
+			}
+		}
+	}
+	if a.Access != nil || b.Access != nil {
+		h.Access = func(va uint32, size int, write bool) {
+			if a.Access != nil {
+				a.Access(va, size, write)
+			}
+			if b.Access != nil {
+				b.Access(va, size, write)
+			}
+		}
+	}
+	return h
+}
