@@ -42,6 +42,11 @@ type bootOptions struct {
 	cpuProf  string
 	debug    debugOptions // --gdb, -S, --trace-insn (gdb.go, trace.go)
 	stats    bool
+
+	mtd         string // --mtd: flash image for FMC CS0 (mtd.go)
+	mtdWritable bool
+	bootMode    string      // --boot: firmware or direct
+	flash       *flashImage // set by machineConfig when --mtd is given
 }
 
 func (o *bootOptions) register(cmd *cobra.Command) {
@@ -62,6 +67,9 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.cpuProf, "cpuprofile", "", "write a Go CPU profile of the emulator to this file (for developers)")
 	f.MarkHidden("cpuprofile")
 	o.debug.register(f)
+	f.StringVar(&o.mtd, "mtd", "", "SPI flash image for the first FMC chip (e.g. an OpenBMC .static.mtd); guest writes stay in memory")
+	f.BoolVar(&o.mtdWritable, "mtd-writable", false, "write the flash back to the --mtd file on exit (atomically, only if the guest changed it)")
+	f.StringVar(&o.bootMode, "boot", "firmware", "with --mtd: firmware (from the reset vector; not implemented yet) or direct (kernel, dtb and initramfs from the image's FIT at 0x80000)")
 	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time and MIPS on exit (stderr)")
 }
 
@@ -122,7 +130,30 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 			netCfg.PCAP.Close()
 		}
 	}
-	req, err := o.bootRequest(cmd, b)
+	var req loader.Request
+	o.flash = nil
+	switch {
+	case o.bootMode != "firmware" && o.bootMode != "direct":
+		err = usage("--boot %s: want firmware or direct", o.bootMode)
+	case o.mtd == "" && o.mtdWritable:
+		err = usage("--mtd-writable needs --mtd")
+	case o.mtd == "" && cmd.Flags().Changed("boot"):
+		err = usage("--boot needs --mtd (without it the kernel boots directly)")
+	case o.mtd == "":
+		req, err = o.bootRequest(cmd, b)
+	default:
+		var f *flashImage
+		if f, err = readFlashImage(o.mtd, o.mtdWritable); err != nil {
+			break
+		}
+		if o.bootMode != "direct" {
+			err = usage("--mtd %s: firmware boot from flash is not implemented yet; use --boot direct", o.mtd)
+			break
+		}
+		if req, err = o.flashBootRequest(cmd, b, f); err == nil {
+			o.flash = f
+		}
+	}
 	if err != nil {
 		closeNet()
 		return cfg, err
@@ -136,6 +167,15 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	if b.NCSI {
 		phy[0] = false
 	}
+	attach := b.Attach
+	if f := o.flash; f != nil {
+		attach = func(s *ast2500.SoC) {
+			if b.Attach != nil {
+				b.Attach(s)
+			}
+			f.attach(s)
+		}
+	}
 	cfg = machine.Config{
 		SoC: ast2500.Config{
 			RAMSize:      ram,
@@ -146,7 +186,7 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 			UARTTxCharNs: 1000,
 			Log:          log,
 		},
-		Attach:   b.Attach,
+		Attach:   attach,
 		Boot:     machine.DirectBoot(layout),
 		NoReboot: o.noReboot,
 		Console:  console,
@@ -295,6 +335,9 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				}
 				return err
 			}
+			if o.flash != nil && o.flash.err != nil {
+				return o.flash.err
+			}
 			endDebug, err := o.debug.attach(m)
 			if err != nil {
 				return err
@@ -326,6 +369,9 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			signal.Stop(sig)
 			close(sig)
 			restore()
+			if serr := o.flash.save(); serr != nil && err == nil {
+				err = serr
+			}
 			if err != nil {
 				return err
 			}

@@ -455,6 +455,15 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 			res = smoke.Result{Class: smoke.Emulator, Reason: "emulator error: " + merr.Error(), Exit: "emulator fault"}
 			return
 		}
+		if bo.flash != nil && bo.flash.err != nil {
+			err = bo.flash.err
+			return
+		}
+		defer func() {
+			if serr := bo.flash.save(); serr != nil && err == nil {
+				err = serr
+			}
+		}()
 		rc := p.rc
 		rc.Session.Console = console
 		rc.Progress = prog

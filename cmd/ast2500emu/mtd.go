@@ -1,0 +1,201 @@
+package main
+
+// --mtd: a flash image in the board's first FMC chip (CS0, the boot flash),
+// loaded once at process start (flash keeps its contents across SoC
+// resets). Guest writes stay in memory unless --mtd-writable, which writes
+// the chip back on exit through a temporary file and a rename, so an
+// interrupted run never leaves a half-written file. --boot direct parses
+// the FIT (or legacy uImage) in the kernel partition (loader.FlashBoot).
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ast2500emu/ast2500emu/board/boards"
+	"github.com/ast2500emu/ast2500emu/devices/spinor"
+	"github.com/ast2500emu/ast2500emu/guest"
+	"github.com/ast2500emu/ast2500emu/loader"
+	"github.com/ast2500emu/ast2500emu/soc/ast2500"
+)
+
+// openBMCBootargs is the command line OpenBMC's U-Boot passes (its
+// environment's bootargs, which U-Boot writes into /chosen of the FIT's
+// device tree, replacing what the tree had).
+const openBMCBootargs = "console=ttyS4,115200n8 root=/dev/ram rw"
+
+// flashImage is the --mtd file and the chip it was loaded into.
+type flashImage struct {
+	path     string
+	data     []byte
+	writable bool
+	chip     *spinor.Chip
+	err      error // from attach (oversize image, no chip): exit 2
+}
+
+func readFlashImage(path string, writable bool) (*flashImage, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, usage("--mtd %s: expected a flash image file, found nothing (no such file)", path)
+		}
+		return nil, usage("--mtd %s: %v", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, usage("--mtd %s: expected a flash image file, found a %s", path, kindOf(fi.Mode()))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usage("--mtd %s: %v", path, err)
+	}
+	if len(data) == 0 {
+		return nil, usage("--mtd %s: expected a flash image, found an empty file", path)
+	}
+	return &flashImage{path: path, data: data, writable: writable}, nil
+}
+
+func kindOf(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "directory"
+	case m&os.ModeDevice != 0:
+		return "device"
+	case m&os.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	}
+	return "non-regular file"
+}
+
+// attach loads the image into FMC CS0 (called from machine.Config.Attach,
+// after the board's chips are attached).
+func (f *flashImage) attach(s *ast2500.SoC) {
+	chip := s.FMC.Chip(0)
+	if chip == nil {
+		f.err = usage("--mtd %s: this board has no flash chip on FMC CS0", f.path)
+		return
+	}
+	size := uint64(chip.Size())
+	n := uint64(len(f.data))
+	if n > size {
+		f.err = usage("--mtd %s: image of %d bytes is larger than the %s flash chip (%d bytes)", f.path, n, chip.Model().Name, size)
+		return
+	}
+	if n < size {
+		fmt.Fprintf(os.Stderr, "ast2500emu: warning: --mtd %s: image of %d bytes is smaller than the %s flash chip (%d bytes); padded with 0xFF in memory\n",
+			f.path, n, chip.Model().Name, size)
+	}
+	if err := chip.Load(f.data); err != nil {
+		f.err = usage("--mtd %s: %v", f.path, err)
+		return
+	}
+	f.chip = chip
+}
+
+// save writes the chip back to the file (--mtd-writable) if the guest
+// changed it: the whole image goes to a temporary file in the same
+// directory, is synced, and is renamed over the original. The file keeps
+// its length unless the guest wrote past it (a short image), in which case
+// the full chip is written.
+func (f *flashImage) save() error {
+	if f == nil || !f.writable || f.chip == nil {
+		return nil
+	}
+	dirty := f.chip.Dirty()
+	if len(dirty) == 0 {
+		return nil
+	}
+	data := f.chip.Data()
+	n := len(f.data)
+	for _, r := range dirty {
+		if int(r.Off)+int(r.Len) > n {
+			n = len(data)
+		}
+	}
+	data = data[:n]
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(f.path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	dir := filepath.Dir(f.path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("--mtd-writable %s: %v", f.path, err)
+	}
+	fail := func(err error) error {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("--mtd-writable %s: %v (the file is unchanged)", f.path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(tmp.Name(), f.path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("--mtd-writable %s: %v (the file is unchanged)", f.path, err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	f.chip.ClearDirty()
+	f.data = data
+	return nil
+}
+
+// flashBootRequest builds the direct-boot request from the kernel
+// partition of the --mtd image (--boot direct).
+func (o *bootOptions) flashBootRequest(cmd *cobra.Command, b boards.Board, f *flashImage) (loader.Request, error) {
+	var req loader.Request
+	if o.kernel != "" {
+		return req, usage("--kernel cannot be combined with --mtd --boot direct (the kernel comes from the image's FIT)")
+	}
+	fb, err := loader.ParseKernelPartition(f.path, f.data)
+	if err != nil {
+		return req, usageError{err}
+	}
+	req.Kernel = fb.Kernel
+	switch {
+	case o.dtb != "":
+		if req.DTB, err = loader.ReadImage("dtb", o.dtb); err != nil {
+			return req, usageError{err}
+		}
+	case fb.DTB != nil:
+		req.DTB = *fb.DTB
+	default:
+		// A legacy uImage carries no device tree: the board's.
+		d, ok := guest.DTB(b.DTB)
+		if !ok {
+			return req, usage("--mtd %s: the uImage has no device tree and there is no bundled one for %s; give --dtb", f.path, b.Name)
+		}
+		req.DTB = loader.Image{Name: "bundled " + b.DTB, Data: d}
+	}
+	switch {
+	case o.initrd != "":
+		img, err := loader.ReadImage("initrd", o.initrd)
+		if err != nil {
+			return req, usageError{err}
+		}
+		req.Initrd = &img
+	default:
+		req.Initrd = fb.Initrd
+	}
+	a := openBMCBootargs
+	if cmd.Flags().Changed("append") {
+		a = o.appendS
+	}
+	req.Append = &a
+	return req, nil
+}

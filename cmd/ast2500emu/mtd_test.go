@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ast2500emu/ast2500emu/guest"
+	"github.com/ast2500emu/ast2500emu/loader"
+)
+
+const flashSize = 32 << 20 // romulus FMC CS0: n25q256a
+
+// mtdImage returns a flash image of size bytes (erased) with part at the
+// kernel partition (0x80000).
+func mtdImage(t *testing.T, size int, part []byte) []byte {
+	t.Helper()
+	img := bytes.Repeat([]byte{0xff}, size)
+	if part != nil {
+		copy(img[loader.KernelPartition:], part)
+	}
+	return img
+}
+
+// guestFIT is a FIT with the bundled zImage, romulus dtb and initramfs.
+func guestFIT(t *testing.T) []byte {
+	t.Helper()
+	d, ok := guest.DTB("aspeed-bmc-opp-romulus.dtb")
+	if !ok {
+		t.Fatal("no bundled romulus dtb")
+	}
+	fit, err := loader.BuildFIT(guest.Kernel(), d, guest.Initramfs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fit
+}
+
+// fakeZImage is a zImage header over zeros (the CPU runs andeq r0,r0,r0
+// forever): enough for tests that stop the emulator themselves.
+func fakeZImage() []byte {
+	z := make([]byte, 64<<10)
+	binary.LittleEndian.PutUint32(z[0x24:], 0x016F2818)
+	binary.LittleEndian.PutUint32(z[0x2C:], 64<<10)
+	return z
+}
+
+func runExit(t *testing.T, exe string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(exe, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdin = strings.NewReader("")
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, strings.TrimSpace(stderr.String())
+}
+
+func TestMTDBadInput(t *testing.T) {
+	exe := buildCLI(t)
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	fit := guestFIT(t)
+	good := write("good.mtd", mtdImage(t, flashSize, fit))
+	empty := write("empty.mtd", nil)
+	blank := write("blank.mtd", mtdImage(t, flashSize, nil))
+	corrupt := append([]byte(nil), fit...)
+	i := bytes.Index(corrupt, guest.Initramfs()[:64])
+	corrupt[i+100] ^= 1
+	badHash := write("badhash.mtd", mtdImage(t, flashSize, corrupt))
+	nokernel := append([]byte(nil), fit...)
+	copy(nokernel[bytes.Index(nokernel, []byte("kernel-1\x00")):], "kernel-9")
+	noKernel := write("nokernel.mtd", mtdImage(t, flashSize, nokernel))
+	big := filepath.Join(dir, "big.mtd")
+	f, _ := os.Create(big)
+	f.Write(mtdImage(t, 1<<20, fit[:0]))
+	f.Truncate(flashSize + 4096) // sparse tail
+	f.Close()
+	bigFIT := write("bigfit.mtd", append(mtdImage(t, flashSize, fit), 0xff))
+
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"firmware not implemented", []string{"boot", "--mtd", good}, "firmware boot from flash is not implemented yet; use --boot direct"},
+		{"bad boot mode", []string{"boot", "--mtd", good, "--boot", "uefi"}, "--boot uefi: want firmware or direct"},
+		{"boot without mtd", []string{"boot", "--boot", "direct"}, "--boot needs --mtd"},
+		{"writable without mtd", []string{"boot", "--mtd-writable"}, "--mtd-writable needs --mtd"},
+		{"missing", []string{"boot", "--mtd", filepath.Join(dir, "nope.mtd"), "--boot", "direct"}, "nope.mtd: expected a flash image file, found nothing"},
+		{"empty", []string{"boot", "--mtd", empty, "--boot", "direct"}, "empty.mtd: expected a flash image, found an empty file"},
+		{"directory", []string{"boot", "--mtd", dir, "--boot", "direct"}, "expected a flash image file, found a directory"},
+		{"nothing at 0x80000", []string{"boot", "--mtd", blank, "--boot", "direct"}, "blank.mtd: expected a FIT (0xd00dfeed) or uImage at 0x80000, found ff ff ff ff"},
+		{"corrupt ramdisk", []string{"boot", "--mtd", badHash, "--boot", "direct"}, "/images/ramdisk-1: hash-1: sha256 mismatch"},
+		{"missing kernel node", []string{"boot", "--mtd", noKernel, "--boot", "direct"}, "expected a node /images/kernel-1, found none"},
+		{"kernel with mtd", []string{"boot", "--mtd", good, "--boot", "direct", "--kernel", good}, "--kernel cannot be combined with --mtd --boot direct"},
+		{"oversize", []string{"boot", "--mtd", big, "--boot", "direct", "--nic", "none"}, "big.mtd: expected a FIT"},
+		{"oversize with FIT", []string{"boot", "--mtd", bigFIT, "--boot", "direct", "--nic", "none"}, "bigfit.mtd: image of 33554433 bytes is larger than the n25q256a flash chip (33554432 bytes)"},
+		{"smoke firmware", []string{"smoke", "--mtd", good}, "firmware boot from flash is not implemented yet"},
+	}
+	for _, c := range cases {
+		code, msg := runExit(t, exe, c.args...)
+		if code != 2 {
+			t.Errorf("%s: exit status %d, want 2 (stderr %q)", c.name, code, msg)
+		}
+		if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, c.want) {
+			t.Errorf("%s: stderr %q, want one line containing %q", c.name, msg, c.want)
+		}
+	}
+}
+
+// TestMTDPadding loads a short image (padded, with a warning naming both
+// sizes), stops the emulator with SIGTERM, and checks that --mtd-writable
+// leaves a file the guest did not change alone.
+func TestMTDPadding(t *testing.T) {
+	exe := buildCLI(t)
+	d, _ := guest.DTB("aspeed-bmc-opp-romulus.dtb")
+	fit, err := loader.BuildFIT(fakeZImage(), d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := mtdImage(t, 1<<20, fit)
+	path := filepath.Join(t.TempDir(), "short.mtd")
+	if err := os.WriteFile(path, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "boot", "--mtd", path, "--mtd-writable", "--boot", "direct", "--nic", "none", "--pace", "off")
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	cmd.Stdin = strings.NewReader("")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	want := "short.mtd: image of 1048576 bytes is smaller than the n25q256a flash chip (33554432 bytes); padded with 0xFF in memory"
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(stderr.String(), want) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	err = cmd.Wait()
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q lacks %q", stderr.String(), want)
+	}
+	if err != nil {
+		t.Errorf("exit after SIGTERM: %v (stderr %q)", err, stderr.String())
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, img) {
+		t.Errorf("the image changed (%d bytes, was %d) though the guest did not write flash", len(got), len(img))
+	}
+}
+
+// TestBootMTDDirect boots the bundled guest from a FIT in a 32 MiB flash
+// image (--boot direct) three times: a write to /dev/mtdblock4 without
+// --mtd-writable leaves the file byte for byte unchanged; with it, the
+// data reaches the file and a third run reads it back from flash.
+func TestBootMTDDirect(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots Linux")
+	}
+	exe := buildCLI(t)
+	img := mtdImage(t, flashSize, guestFIT(t))
+	path := filepath.Join(t.TempDir(), "romulus.mtd")
+	if err := os.WriteFile(path, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const boot = 4 * time.Minute
+	const rwfs = 0x1c00000 // mtd4 "rwfs" in the romulus layout
+	run := func(name string, writable bool, marker, expectRead string) {
+		args := []string{"boot", "--boot", "direct", "--mtd", path, "-M", "romulus", "--nic", "none", "--pace", "off"}
+		if writable {
+			args = append(args, "--mtd-writable")
+		}
+		g := startGuest(t, exe, name, args...)
+		g.expect(`Booting Linux on physical CPU`, boot)
+		g.expect(`Kernel command line: console=ttyS4,115200n8 root=/dev/ram rw`, boot)
+		g.expect(`Run /init as init process`, boot)
+		g.expect(prompt, boot)
+		if expectRead != "" {
+			if r := g.run("head -c 32 /dev/mtd4", time.Minute); !strings.Contains(r, expectRead) {
+				t.Errorf("%s: /dev/mtd4 reads %q, want %q", name, r, expectRead)
+			}
+		}
+		if marker != "" {
+			g.run("echo "+marker+" > /dev/mtdblock4; sync", time.Minute)
+		}
+		g.send("poweroff\n")
+		if code := g.wait(boot); code != 0 {
+			t.Errorf("%s: exit status after poweroff: %d", name, code)
+		}
+	}
+
+	run("mtd-readonly", false, "not-saved-marker", "")
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, img) {
+		t.Fatalf("without --mtd-writable the image changed")
+	}
+	run("mtd-writable", true, "saved-marker", "")
+	got, _ := os.ReadFile(path)
+	if len(got) != len(img) || !bytes.HasPrefix(got[rwfs:], []byte("saved-marker")) {
+		t.Fatalf("with --mtd-writable the file (%d bytes) lacks the marker at 0x%x: %q", len(got), rwfs, got[rwfs:rwfs+16])
+	}
+	if !bytes.Equal(got[:rwfs], img[:rwfs]) {
+		t.Errorf("with --mtd-writable, bytes before rwfs changed")
+	}
+	run("mtd-second-run", false, "", "saved-marker")
+}
