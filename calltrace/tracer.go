@@ -189,7 +189,7 @@ func (t *Tracer) after(pc uint32) {
 		if !isRoot {
 			return
 		}
-		n := &Node{Name: name, Tail: !call}
+		n := &Node{Name: name} // entered by a call or a wrapper's tail call
 		t.nodes++
 		t.calls[name] = append(t.calls[name], n)
 		t.tasks[key] = []frame{{ret: lr, sp: sp, fn: sym.Addr, node: n}}
