@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ast2500emu/ast2500emu/calltrace"
 )
 
 // Bad --trace-calls input is a usage error (exit 2) with a clear message,
@@ -40,6 +45,79 @@ func TestTraceCallsBadInput(t *testing.T) {
 		ee, ok := err.(*exec.ExitError)
 		if !ok || ee.ExitCode() != 2 || !strings.Contains(stderr.String(), c.want) {
 			t.Errorf("%v: err %v, stderr %q; want exit 2 and %q", c.args, err, stderr.String(), c.want)
+		}
+	}
+}
+
+// TestTraceCallsStudy is the network-stack study reproduced: the bundled
+// guest runs netstudy selftest (a TCP server and client over loopback)
+// with the socket syscalls as roots, and each root's graph must reach the
+// functions of the study. In 6.1 close(2) only drops the file reference
+// (close_fd); the socket is released from task work on the way back to
+// user space, in __fput, so __fput is the root for the close row.
+func TestTraceCallsStudy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots the guest")
+	}
+	vmlinux, err := filepath.Abs("../../guest/images/vmlinux")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(vmlinux); err != nil {
+		t.Skip("no vmlinux")
+	}
+	exe := buildCLI(t)
+	out := filepath.Join(t.TempDir(), "calls.json")
+	const long = 5 * time.Minute
+	g := startGuest(t, exe, "trace-calls", "boot", "--nic", "none", "--pace", "off",
+		"--trace-calls", "__sys_socket,__sys_bind,__sys_listen,__sys_connect,__sys_accept4,ksys_write,ksys_read,close_fd,__fput",
+		"--vmlinux", vmlinux, "--trace-depth", "8", "--trace-format", "json", "--trace-out", out)
+	g.expect(prompt, long)
+	if o := sh(g, "netstudy selftest", long); !strings.Contains(o, "netstudy selftest ok") {
+		t.Fatalf("netstudy selftest:\n%s", o)
+	}
+	g.send("poweroff\n")
+	if code := g.wait(long); code != 0 {
+		t.Fatalf("exit status after poweroff: %d", code)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roots []calltrace.Root
+	if err := json.Unmarshal(b, &roots); err != nil {
+		t.Fatal(err)
+	}
+	reached := map[string]map[string]bool{}
+	var walk func(m map[string]bool, c *calltrace.Call)
+	walk = func(m map[string]bool, c *calltrace.Call) {
+		m[c.Name] = true
+		for _, k := range c.Calls {
+			walk(m, k)
+		}
+	}
+	for _, r := range roots {
+		m := map[string]bool{}
+		for _, c := range r.Trees {
+			walk(m, c)
+		}
+		reached[r.Root] = m
+	}
+	want := map[string][]string{
+		"__sys_socket":  {"inet_create", "tcp_v4_init_sock"},
+		"__sys_bind":    {"inet_bind", "inet_csk_get_port"},
+		"__sys_listen":  {"inet_listen", "inet_csk_listen_start", "inet_hash"},
+		"__sys_connect": {"tcp_v4_connect", "tcp_connect", "__tcp_transmit_skb"},
+		"__sys_accept4": {"inet_accept", "inet_csk_accept"},
+		"ksys_write":    {"sock_write_iter", "inet_sendmsg", "tcp_sendmsg", "tcp_write_xmit"},
+		"ksys_read":     {"sock_read_iter", "inet_recvmsg", "tcp_recvmsg"},
+		"__fput":        {"sock_close", "inet_release", "tcp_close"},
+	}
+	for root, names := range want {
+		for _, n := range names {
+			if !reached[root][n] {
+				t.Errorf("%s does not reach %s", root, n)
+			}
 		}
 	}
 }
