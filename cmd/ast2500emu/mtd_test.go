@@ -167,9 +167,11 @@ func TestMTDPadding(t *testing.T) {
 }
 
 // TestBootMTDDirect boots the bundled guest from a FIT in a 32 MiB flash
-// image (--boot direct) three times: a write to /dev/mtdblock4 without
+// image (--boot direct) three times: a write to /dev/mtdblock5 without
 // --mtd-writable leaves the file byte for byte unchanged; with it, the
-// data reaches the file and a third run reads it back from flash.
+// data reaches the file and a third run reads it back from flash. (rwfs,
+// not mtdblock4 = rofs: the test FIT, 5.5 MB, overruns the 4.25 MiB kernel
+// partition into rofs.)
 func TestBootMTDDirect(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots Linux")
@@ -181,7 +183,7 @@ func TestBootMTDDirect(t *testing.T) {
 		t.Fatal(err)
 	}
 	const boot = 4 * time.Minute
-	const rwfs = 0x1c00000 // mtd4 "rwfs" in the romulus layout
+	const rwfs = 0x1c00000 // mtd5 "rwfs" in the romulus layout (mtd0 is the whole chip)
 	run := func(name string, writable bool, marker, expectRead string) {
 		args := []string{"boot", "--boot", "direct", "--mtd", path, "-M", "romulus", "--nic", "none", "--pace", "off"}
 		if writable {
@@ -193,12 +195,12 @@ func TestBootMTDDirect(t *testing.T) {
 		g.expect(`Run /init as init process`, boot)
 		g.expect(prompt, boot)
 		if expectRead != "" {
-			if r := g.run("head -c 32 /dev/mtd4", time.Minute); !strings.Contains(r, expectRead) {
-				t.Errorf("%s: /dev/mtd4 reads %q, want %q", name, r, expectRead)
+			if r := g.run("head -c 32 /dev/mtd5", time.Minute); !strings.Contains(r, expectRead) {
+				t.Errorf("%s: /dev/mtd5 reads %q, want %q", name, r, expectRead)
 			}
 		}
 		if marker != "" {
-			g.run("echo "+marker+" > /dev/mtdblock4; sync", time.Minute)
+			g.run("echo "+marker+" > /dev/mtdblock5; sync", time.Minute)
 		}
 		g.send("poweroff\n")
 		if code := g.wait(boot); code != 0 {
