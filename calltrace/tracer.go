@@ -6,12 +6,6 @@ import (
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
 )
 
-// CPU is what the tracer reads from the core after each instruction.
-type CPU interface {
-	Reg(n int) uint32 // R15 reads as the next instruction's address
-	CPSR() uint32
-	Thumb() bool
-}
 
 const (
 	modeUSR     = 0x10
@@ -45,7 +39,7 @@ type frame struct {
 // calls the hooks from its own goroutine and the results are read after
 // Run returns.
 type Tracer struct {
-	cpu   CPU
+	cpu   *arm.CPU
 	syms  *Symbols
 	roots map[uint32]string
 	order []string
@@ -68,7 +62,7 @@ type Tracer struct {
 // New makes a tracer for the given root function names. depth limits how
 // many call levels beneath a root are recorded (0: no limit). An unknown
 // root is an error naming near matches.
-func New(cpu CPU, syms *Symbols, roots []string, depth int) (*Tracer, error) {
+func New(cpu *arm.CPU, syms *Symbols, roots []string, depth int) (*Tracer, error) {
 	if len(roots) == 0 {
 		return nil, fmt.Errorf("calltrace: no root functions")
 	}
@@ -103,7 +97,7 @@ func (t *Tracer) Calls(root string) []*Node { return t.calls[root] }
 func (t *Tracer) before(pc uint32) bool {
 	t.pc = pc
 	t.sp = t.cpu.Reg(13)
-	t.mode = t.cpu.CPSR() & 0x1f
+	t.mode = t.cpu.Mode()
 	t.thumb = t.cpu.Thumb()
 	t.exc = false
 	return true
@@ -144,7 +138,7 @@ func (t *Tracer) exception(kind int, from, vector uint32) {
 func (t *Tracer) after(pc uint32) {
 	c := t.cpu
 	sp := c.Reg(13)
-	mode := c.CPSR() & 0x1f
+	mode := c.Mode()
 	prevMode := t.mode
 	t.sp, t.mode = sp, mode
 	if t.exc {
