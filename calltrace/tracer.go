@@ -6,7 +6,6 @@ import (
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
 )
 
-
 const (
 	modeUSR     = 0x10
 	stackMask   = 8191 // THREAD_SIZE - 1 on 32-bit ARM Linux
