@@ -33,6 +33,9 @@ type frame struct {
 	depth int
 }
 
+// stack is one kernel stack's (one task's) open frames.
+type stack struct{ frames []frame }
+
 // Tracer records call trees beneath root functions. Install it with
 // cpu.SetHooks(t.Hooks()). It is not safe for concurrent use; the CPU
 // calls the hooks from its own goroutine and the results are read after
@@ -50,8 +53,10 @@ type Tracer struct {
 	Truncated bool
 	nodes     int
 
-	tasks map[uint32][]frame
-	calls map[string][]*Node // root name -> one node per entry
+	tasks   map[uint32]*stack
+	lastKey uint32 // cache of the last tasks lookup
+	last    *stack
+	calls   map[string][]*Node // root name -> one node per entry
 
 	// state of the instruction in flight
 	pc, sp, mode uint32
@@ -66,7 +71,7 @@ func New(cpu *arm.CPU, syms *Symbols, roots []string, depth int) (*Tracer, error
 		return nil, fmt.Errorf("calltrace: no root functions")
 	}
 	t := &Tracer{cpu: cpu, syms: syms, roots: map[uint32]string{}, depth: depth,
-		MaxNodes: defMaxNodes, tasks: map[uint32][]frame{}, calls: map[string][]*Node{}}
+		MaxNodes: defMaxNodes, tasks: map[uint32]*stack{}, calls: map[string][]*Node{}}
 	for _, r := range roots {
 		a, err := syms.Resolve(r)
 		if err != nil {
@@ -102,7 +107,9 @@ func (t *Tracer) before(pc uint32) bool {
 	return true
 }
 
-func (t *Tracer) newNode(parent *frame, n *Node) *Node {
+// newNode records a call beneath parent unless the depth limit or the
+// node budget says no.
+func (t *Tracer) newNode(parent *frame, name string, tail bool, exc int) *Node {
 	if parent.node == nil || (t.depth > 0 && parent.depth >= t.depth) {
 		return nil
 	}
@@ -111,7 +118,34 @@ func (t *Tracer) newNode(parent *frame, n *Node) *Node {
 		return nil
 	}
 	t.nodes++
+	n := &Node{Name: name, Tail: tail, Exception: exc}
 	parent.node.Children = append(parent.node.Children, n)
+	return n
+}
+
+// stackOf returns the frames kept for the kernel stack key (creating an
+// empty set).
+func (t *Tracer) stackOf(key uint32) *stack {
+	if t.last != nil && t.lastKey == key {
+		return t.last
+	}
+	st := t.tasks[key]
+	if st == nil {
+		st = &stack{}
+		t.tasks[key] = st
+	}
+	t.lastKey, t.last = key, st
+	return st
+}
+
+// open counts the kernel stacks with open frames.
+func (t *Tracer) open() int {
+	n := 0
+	for _, st := range t.tasks {
+		if len(st.frames) > 0 {
+			n++
+		}
+	}
 	return n
 }
 
@@ -124,14 +158,13 @@ func (t *Tracer) exception(kind int, from, vector uint32) {
 	if t.mode == modeUSR {
 		return
 	}
-	key := stackKey(t.sp)
-	fs := t.tasks[key]
-	if len(fs) == 0 {
+	st := t.stackOf(stackKey(t.sp))
+	if len(st.frames) == 0 {
 		return
 	}
-	top := &fs[len(fs)-1]
-	n := t.newNode(top, &Node{Name: fmt.Sprintf("[exception %d]", kind), Exception: kind})
-	t.tasks[key] = append(fs, frame{ret: from, sp: t.sp, mode: t.mode, exc: true, node: n, depth: top.depth + 1})
+	top := &st.frames[len(st.frames)-1]
+	n := t.newNode(top, fmt.Sprintf("[exception %d]", kind), false, kind)
+	st.frames = append(st.frames, frame{ret: from, sp: t.sp, mode: t.mode, exc: true, node: n, depth: top.depth + 1})
 }
 
 func (t *Tracer) after(pc uint32) {
@@ -145,7 +178,7 @@ func (t *Tracer) after(pc uint32) {
 		// empty kernel stack, so whatever was left there is stale.
 		t.exc = false
 		if prevMode == modeUSR && mode != modeUSR {
-			delete(t.tasks, stackKey(sp))
+			t.stackOf(stackKey(sp)).frames = nil
 		}
 		return
 	}
@@ -153,21 +186,19 @@ func (t *Tracer) after(pc uint32) {
 	if npc == pc+4 || (t.thumb && npc == pc+2) || mode == modeUSR {
 		return
 	}
-	key := stackKey(sp)
-	fs := t.tasks[key]
+	st := t.stackOf(stackKey(sp))
+	fs := st.frames
 	// Returns: the innermost frame whose return this is; frames above it
 	// were left without a return we saw (longjmp-like exits).
 	for i := len(fs) - 1; i >= 0; i-- {
 		f := &fs[i]
 		if f.exc {
 			if (npc == f.ret || npc == f.ret+2 || npc == f.ret+4) && sp == f.sp && mode == f.mode {
-				fs = fs[:i]
-				t.setFrames(key, fs)
+				st.frames = fs[:i]
 				return
 			}
 		} else if npc&^1 == f.ret && sp >= f.sp {
-			fs = fs[:i]
-			t.setFrames(key, fs)
+			st.frames = fs[:i]
 			return
 		}
 	}
@@ -185,30 +216,22 @@ func (t *Tracer) after(pc uint32) {
 		n := &Node{Name: name} // entered by a call or a wrapper's tail call
 		t.nodes++
 		t.calls[name] = append(t.calls[name], n)
-		t.tasks[key] = []frame{{ret: lr, sp: sp, fn: sym.Addr, node: n}}
+		st.frames = append(fs, frame{ret: lr, sp: sp, fn: sym.Addr, node: n})
 		return
 	}
 	top := &fs[len(fs)-1]
 	if call {
-		n := t.newNode(top, &Node{Name: sym.Name})
-		t.tasks[key] = append(fs, frame{ret: lr, sp: sp, fn: sym.Addr, node: n, depth: top.depth + 1})
+		n := t.newNode(top, sym.Name, false, 0)
+		st.frames = append(fs, frame{ret: lr, sp: sp, fn: sym.Addr, node: n, depth: top.depth + 1})
 		return
 	}
 	if sym.Addr == top.fn {
 		return // a loop back to the function's own start
 	}
-	n := t.newNode(top, &Node{Name: sym.Name, Tail: true})
+	n := t.newNode(top, sym.Name, true, 0)
 	top.fn, top.node, top.depth = sym.Addr, n, top.depth+1
 }
 
 // stackKey names the kernel stack SP is on. Stacks are full descending,
 // so an SP at the very top of a stack (base+8192) belongs to that stack.
 func stackKey(sp uint32) uint32 { return (sp - 1) &^ stackMask }
-
-func (t *Tracer) setFrames(key uint32, fs []frame) {
-	if len(fs) == 0 {
-		delete(t.tasks, key)
-		return
-	}
-	t.tasks[key] = fs
-}

@@ -154,8 +154,8 @@ func TestTree(t *testing.T) {
 	if got := format(t, tr, "tree"); got != wantTree {
 		t.Errorf("tree:\n%s\nwant:\n%s", got, wantTree)
 	}
-	if len(tr.tasks) != 0 {
-		t.Errorf("frames left open: %v", tr.tasks)
+	if n := tr.open(); n != 0 {
+		t.Errorf("frames left open on %d stacks", n)
 	}
 }
 
@@ -312,7 +312,7 @@ f
 	if got := format(t, tr, "tree"); got != want {
 		t.Errorf("tree:\n%s\nwant:\n%s", got, want)
 	}
-	if len(tr.tasks) != 0 {
-		t.Errorf("frames left open: %v", tr.tasks)
+	if n := tr.open(); n != 0 {
+		t.Errorf("frames left open on %d stacks", n)
 	}
 }
