@@ -169,7 +169,8 @@ func TestMTDPadding(t *testing.T) {
 // TestBootMTDDirect boots the bundled guest from a FIT in a 32 MiB flash
 // image (--boot direct) three times: a write to /dev/mtdblock5 without
 // --mtd-writable leaves the file byte for byte unchanged; with it, the
-// data reaches the file and a third run reads it back from flash. (rwfs,
+// data reaches the file when the run ends by SIGTERM, and a third run reads
+// it back from flash and saves a new write on poweroff. (rwfs,
 // not mtdblock4 = rofs: the test FIT, 5.5 MB, overruns the 4.25 MiB kernel
 // partition into rofs.)
 func TestBootMTDDirect(t *testing.T) {
@@ -184,7 +185,8 @@ func TestBootMTDDirect(t *testing.T) {
 	}
 	const boot = 4 * time.Minute
 	const rwfs = 0x1c00000 // mtd5 "rwfs" in the romulus layout (mtd0 is the whole chip)
-	run := func(name string, writable bool, marker, expectRead string) {
+	// sigterm ends the run with SIGTERM instead of the guest's poweroff.
+	run := func(name string, writable bool, marker, expectRead string, sigterm bool) {
 		args := []string{"boot", "--boot", "direct", "--mtd", path, "-M", "romulus", "--nic", "none", "--pace", "off"}
 		if writable {
 			args = append(args, "--mtd-writable")
@@ -202,17 +204,21 @@ func TestBootMTDDirect(t *testing.T) {
 		if marker != "" {
 			g.run("echo "+marker+" > /dev/mtdblock5; sync", time.Minute)
 		}
-		g.send("poweroff\n")
+		if sigterm {
+			g.cmd.Process.Signal(syscall.SIGTERM)
+		} else {
+			g.send("poweroff\n")
+		}
 		if code := g.wait(boot); code != 0 {
-			t.Errorf("%s: exit status after poweroff: %d", name, code)
+			t.Errorf("%s: exit status at the end (SIGTERM %v): %d", name, sigterm, code)
 		}
 	}
 
-	run("mtd-readonly", false, "not-saved-marker", "")
+	run("mtd-readonly", false, "not-saved-marker", "", false)
 	if got, _ := os.ReadFile(path); !bytes.Equal(got, img) {
 		t.Fatalf("without --mtd-writable the image changed")
 	}
-	run("mtd-writable", true, "saved-marker", "")
+	run("mtd-writable", true, "saved-marker", "", true)
 	got, _ := os.ReadFile(path)
 	if len(got) != len(img) || !bytes.HasPrefix(got[rwfs:], []byte("saved-marker")) {
 		t.Fatalf("with --mtd-writable the file (%d bytes) lacks the marker at 0x%x: %q", len(got), rwfs, got[rwfs:rwfs+16])
@@ -220,5 +226,9 @@ func TestBootMTDDirect(t *testing.T) {
 	if !bytes.Equal(got[:rwfs], img[:rwfs]) {
 		t.Errorf("with --mtd-writable, bytes before rwfs changed")
 	}
-	run("mtd-second-run", false, "", "saved-marker")
+	// A second process reads it from flash, writes again and powers off.
+	run("mtd-second-run", true, "second-marker", "saved-marker", false)
+	if got, _ := os.ReadFile(path); len(got) != len(img) || !bytes.HasPrefix(got[rwfs:], []byte("second-marker")) {
+		t.Errorf("after poweroff with --mtd-writable the file lacks the second marker")
+	}
 }
