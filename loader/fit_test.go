@@ -2,6 +2,9 @@ package loader
 
 import (
 	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -69,6 +72,72 @@ func TestFITBad(t *testing.T) {
 		}
 		if _, ok := err.(*InputError); !ok {
 			t.Errorf("%s: %T is not an InputError", tc.name, err)
+		}
+	}
+}
+
+// TestFITFromMkimage parses FITs made by U-Boot's mkimage (u-boot-tools),
+// with embedded and external (-E) data, @-style node names and the three
+// common hash algorithms. Skipped without mkimage.
+func TestFITFromMkimage(t *testing.T) {
+	mk, err := exec.LookPath("mkimage")
+	if err != nil {
+		t.Skip("mkimage (u-boot-tools) not installed")
+	}
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"k.bin": bytes.Repeat([]byte("kernel"), 1000),
+		"d.bin": []byte("not really a dtb"),
+		"r.bin": bytes.Repeat([]byte{1, 2, 3}, 777),
+	}
+	for n, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	its := `/dts-v1/;
+/ {
+	description = "t";
+	#address-cells = <1>;
+	images {
+		kernel@1 { data = /incbin/("k.bin"); type = "kernel"; arch = "arm"; os = "linux"; compression = "none";
+			load = <0x80001000>; entry = <0x80001000>; hash@1 { algo = "sha256"; }; };
+		fdt@1 { data = /incbin/("d.bin"); type = "flat_dt"; arch = "arm"; compression = "none"; hash@1 { algo = "sha1"; }; };
+		ramdisk@1 { data = /incbin/("r.bin"); type = "ramdisk"; arch = "arm"; os = "linux"; compression = "none"; hash@1 { algo = "crc32"; }; };
+	};
+	configurations { default = "conf@1"; conf@1 { kernel = "kernel@1"; fdt = "fdt@1"; ramdisk = "ramdisk@1"; }; };
+};
+`
+	if err := os.WriteFile(filepath.Join(dir, "t.its"), []byte(its), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, ext := range []bool{false, true} {
+		args := []string{"-f", "t.its", "t.itb"}
+		if ext {
+			args = append([]string{"-E"}, args...)
+		}
+		cmd := exec.Command(mk, args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("mkimage %v: %v\n%s", args, err, out)
+		}
+		itb, err := os.ReadFile(filepath.Join(dir, "t.itb"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fb, err := ParseKernelPartition("t", flashWith(itb))
+		if err != nil {
+			t.Fatalf("external %v: %v", ext, err)
+		}
+		if !bytes.Equal(fb.Kernel.Data, files["k.bin"]) || !bytes.Equal(fb.DTB.Data, files["d.bin"]) || fb.Initrd == nil || !bytes.Equal(fb.Initrd.Data, files["r.bin"]) {
+			t.Errorf("external %v: payloads differ", ext)
+		}
+		// A flipped payload byte is caught by its node's hash.
+		bad := flashWith(itb)
+		i := bytes.Index(bad, files["r.bin"][:30])
+		bad[i+10] ^= 0x80
+		if _, err := ParseKernelPartition("t", bad); err == nil || !strings.Contains(err.Error(), "/images/ramdisk@1: hash@1: crc32 mismatch") {
+			t.Errorf("external %v: corrupt ramdisk: %v", ext, err)
 		}
 	}
 }
