@@ -23,3 +23,13 @@ func DirectBoot(l *loader.Layout) func(m *Machine) error {
 		return nil
 	}
 }
+
+// FirmwareBoot starts the CPU at its reset vector, as the AST2500 does when
+// strapped to boot from SPI: the first FMC chip is visible at address 0 and
+// the firmware in it does the rest (SCU unlock, DRAM init, loading Linux).
+// The CPU comes out of reset in SVC mode with interrupts masked, the MMU
+// off and the PC at 0 (ARM DDI 0301, "Reset").
+func FirmwareBoot(m *Machine) error {
+	m.CPU.Reset()
+	return nil
+}

@@ -69,7 +69,7 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	o.debug.register(f)
 	f.StringVar(&o.mtd, "mtd", "", "SPI flash image for the first FMC chip (e.g. an OpenBMC .static.mtd); guest writes stay in memory")
 	f.BoolVar(&o.mtdWritable, "mtd-writable", false, "write the flash back to the --mtd file on exit (atomically, only if the guest changed it)")
-	f.StringVar(&o.bootMode, "boot", "firmware", "with --mtd: firmware (from the reset vector; not implemented yet) or direct (kernel, dtb and initramfs from the image's FIT at 0x80000)")
+	f.StringVar(&o.bootMode, "boot", "firmware", "with --mtd: firmware (the image's boot loader runs from the reset vector) or direct (kernel, dtb and initramfs from the image's FIT at 0x80000)")
 	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time and MIPS on exit (stderr)")
 }
 
@@ -146,8 +146,10 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		if f, err = readFlashImage(o.mtd, o.mtdWritable); err != nil {
 			break
 		}
-		if o.bootMode != "direct" {
-			err = usage("--mtd %s: firmware boot from flash is not implemented yet; use --boot direct", o.mtd)
+		if o.bootMode == "firmware" {
+			if err = o.firmwareCheck(cmd, f); err == nil {
+				o.flash = f
+			}
 			break
 		}
 		if req, err = o.flashBootRequest(cmd, b, f); err == nil {
@@ -158,10 +160,18 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		closeNet()
 		return cfg, err
 	}
-	layout, err := loader.Plan(req, ast2500.DRAMBase, uint32(ram))
-	if err != nil {
-		closeNet()
-		return cfg, usageError{err}
+	// Firmware boot starts at the reset vector with the SCU locked, as the
+	// hardware does; direct boot plays the boot loader's part.
+	boot := machine.FirmwareBoot
+	scuUnlocked := false
+	if o.flash == nil || o.bootMode == "direct" {
+		layout, err := loader.Plan(req, ast2500.DRAMBase, uint32(ram))
+		if err != nil {
+			closeNet()
+			return cfg, usageError{err}
+		}
+		boot = machine.DirectBoot(layout)
+		scuUnlocked = true
 	}
 	phy := [2]bool{true, true}
 	if b.NCSI {
@@ -182,12 +192,12 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 			Strap:        b.Strap,
 			Seed:         o.seed,
 			BaseUnix:     1700000000 + int64(o.seed%1000000),
-			SCUUnlocked:  true,
+			SCUUnlocked:  scuUnlocked,
 			UARTTxCharNs: 1000,
 			Log:          log,
 		},
 		Attach:   attach,
-		Boot:     machine.DirectBoot(layout),
+		Boot:     boot,
 		NoReboot: o.noReboot,
 		Console:  console,
 		Net:      netCfg,

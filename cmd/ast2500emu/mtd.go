@@ -199,3 +199,33 @@ func (o *bootOptions) flashBootRequest(cmd *cobra.Command, b boards.Board, f *fl
 	req.Append = &a
 	return req, nil
 }
+
+// firmwareCheck validates --mtd with --boot firmware: the image's own boot
+// loader takes the kernel, device tree, initramfs and command line from
+// flash, so those flags have no place, and the first word must be
+// something an ARM core can start from (a branch or a load into the PC, as
+// every U-Boot and first-stage loader has at its reset vector).
+func (o *bootOptions) firmwareCheck(cmd *cobra.Command, f *flashImage) error {
+	for _, name := range []string{"kernel", "dtb", "initrd", "append"} {
+		if cmd.Flags().Changed(name) {
+			return usage("--%s cannot be combined with --mtd firmware boot (the image's boot loader loads Linux from flash); use --boot direct to override parts of the image", name)
+		}
+	}
+	if len(f.data) < 4 {
+		return usage("--mtd %s: expected a flash image with a boot loader at offset 0, found only %d bytes", f.path, len(f.data))
+	}
+	w := uint32(f.data[0]) | uint32(f.data[1])<<8 | uint32(f.data[2])<<16 | uint32(f.data[3])<<24
+	switch {
+	case w == 0xFFFFFFFF:
+		return usage("--mtd %s: expected a boot loader at offset 0 (the reset vector), found erased flash (0xFF); is this a partition rather than a whole flash image?", f.path)
+	case !isResetVector(w):
+		return usage("--mtd %s: expected a boot loader at offset 0 (an ARM branch or load into the PC at the reset vector), found %#08x; not a flash image?", f.path, w)
+	}
+	return nil
+}
+
+// isResetVector reports whether w is an instruction boot loaders put at
+// the reset vector: B (condition always) or LDR PC,[PC,#imm].
+func isResetVector(w uint32) bool {
+	return w&0xFF000000 == 0xEA000000 || w&0xFFFFF000 == 0xE59FF000
+}

@@ -93,6 +93,7 @@ func TestMTDBadInput(t *testing.T) {
 	f.Write(mtdImage(t, 1<<20, fit[:0]))
 	f.Truncate(flashSize + 4096) // sparse tail
 	f.Close()
+	zimage := write("zImage.bin", guest.Kernel())
 	bigFIT := write("bigfit.mtd", append(mtdImage(t, flashSize, fit), 0xff))
 
 	cases := []struct {
@@ -100,7 +101,10 @@ func TestMTDBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"firmware not implemented", []string{"boot", "--mtd", good}, "firmware boot from flash is not implemented yet; use --boot direct"},
+		{"firmware, erased reset vector", []string{"boot", "--mtd", good}, "good.mtd: expected a boot loader at offset 0 (the reset vector), found erased flash (0xFF)"},
+		{"firmware, not a flash image", []string{"boot", "--mtd", zimage}, "zImage.bin: expected a boot loader at offset 0 (an ARM branch or load into the PC at the reset vector), found 0xe1a00000"},
+		{"firmware with kernel", []string{"boot", "--mtd", good, "--kernel", zimage}, "--kernel cannot be combined with --mtd firmware boot"},
+		{"firmware with append", []string{"boot", "--mtd", good, "--append", "quiet"}, "--append cannot be combined with --mtd firmware boot"},
 		{"bad boot mode", []string{"boot", "--mtd", good, "--boot", "uefi"}, "--boot uefi: want firmware or direct"},
 		{"boot without mtd", []string{"boot", "--boot", "direct"}, "--boot needs --mtd"},
 		{"writable without mtd", []string{"boot", "--mtd-writable"}, "--mtd-writable needs --mtd"},
@@ -113,7 +117,7 @@ func TestMTDBadInput(t *testing.T) {
 		{"kernel with mtd", []string{"boot", "--mtd", good, "--boot", "direct", "--kernel", good}, "--kernel cannot be combined with --mtd --boot direct"},
 		{"oversize", []string{"boot", "--mtd", big, "--boot", "direct", "--nic", "none"}, "big.mtd: expected a FIT"},
 		{"oversize with FIT", []string{"boot", "--mtd", bigFIT, "--boot", "direct", "--nic", "none"}, "bigfit.mtd: image of 33554433 bytes is larger than the n25q256a flash chip (33554432 bytes)"},
-		{"smoke firmware", []string{"smoke", "--mtd", good}, "firmware boot from flash is not implemented yet"},
+		{"smoke firmware", []string{"smoke", "--mtd", good}, "good.mtd: expected a boot loader at offset 0"},
 	}
 	for _, c := range cases {
 		code, msg := runExit(t, exe, c.args...)
