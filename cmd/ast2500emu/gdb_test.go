@@ -212,3 +212,99 @@ func TestTraceFlagsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestGDBMultiarchSocketBacktrace attaches gdb-multiarch to a running
+// guest at its shell, breaks on __sys_socket for AF_INET (r0 == 2) while
+// the guest runs netstudy selftest, and checks the backtrace: the
+// breakpoint's frame is __sys_socket and the unwinder (DWARF from the
+// vmlinux) walks out to the system call entry.
+func TestGDBMultiarchSocketBacktrace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots the kernel")
+	}
+	gdb, err := exec.LookPath("gdb-multiarch")
+	if err != nil {
+		t.Skip("gdb-multiarch not installed")
+	}
+	vmlinux, err := filepath.Abs(filepath.Join("..", "..", "guest", "images", "vmlinux"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sysmap := gdbReadSymbols(t, filepath.Join("..", "..", "guest", "images", "System.map"))
+	exe := buildCLI(t)
+	port := gdbFreePort(t)
+	const long = 4 * time.Minute
+	g := startGuest(t, exe, "gdb-socket", "boot", "--nic", "none", "--pace", "off", "--gdb", fmt.Sprintf("tcp:127.0.0.1:%d", port))
+	g.expect(prompt, long)
+
+	dbg := exec.Command(gdb, "-batch", "-nx",
+		"-ex", "set pagination off",
+		"-ex", "set architecture arm",
+		"-ex", "file "+vmlinux,
+		"-ex", fmt.Sprintf("target remote 127.0.0.1:%d", port),
+		"-ex", "break __sys_socket if $r0 == 2",
+		"-ex", "echo READY\\n",
+		"-ex", "continue",
+		"-ex", "printf \"SOCKET pc=%#x family=%d type=%d\\n\", $pc, $r0, $r1",
+		"-ex", "bt",
+		"-ex", "delete",
+		"-ex", "detach")
+	dbg.Stdin = strings.NewReader("")
+	var out syncBuffer
+	ready := make(chan struct{})
+	out.notify, out.want = ready, "READY"
+	dbg.Stdout, dbg.Stderr = &out, &out
+	if err := dbg.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- dbg.Wait() }()
+	defer func() {
+		dbg.Process.Kill()
+		<-done
+	}()
+	select {
+	case <-ready:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("gdb did not attach:\n%s", out.String())
+	}
+	// The breakpoint is in place before the guest gets the command.
+	g.send("netstudy selftest\n")
+	select {
+	case <-done:
+		done <- nil
+	case <-time.After(long):
+		t.Fatalf("gdb did not finish:\n%s", out.String())
+	}
+	s := out.String()
+	t.Logf("gdb output:\n%s", s)
+	// gdb puts the breakpoint after the prologue (the vmlinux has DWARF
+	// line tables), a few instructions into the function.
+	within := func(pc string, sym string, span uint64) bool {
+		var v uint64
+		fmt.Sscanf(pc, "0x%x", &v)
+		return v >= sysmap[sym] && v < sysmap[sym]+span
+	}
+	m := regexp.MustCompile(`SOCKET pc=(0x[0-9a-f]+) family=2 type=1`).FindStringSubmatch(s)
+	if m == nil || !within(m[1], "__sys_socket", 0x40) {
+		t.Errorf("breakpoint not hit in __sys_socket (at %#x) for AF_INET SOCK_STREAM", sysmap["__sys_socket"])
+	}
+	if !regexp.MustCompile(`(?m)^#0 .* in __sys_socket \(`).MatchString(s) {
+		t.Errorf("backtrace frame #0 is not __sys_socket")
+	}
+	// sys_socket tail-calls __sys_socket, so the caller is the system call
+	// return path (ret_fast_syscall; gdb may name it by an alias at the
+	// same address).
+	m = regexp.MustCompile(`(?m)^#1 +(0x[0-9a-f]+) in `).FindStringSubmatch(s)
+	if m == nil || !within(m[1], "ret_fast_syscall", 0x40) {
+		t.Errorf("backtrace frame #1 is not in ret_fast_syscall (%#x)", sysmap["ret_fast_syscall"])
+	}
+	// After detach the guest runs on and finishes the study program.
+	if o := g.expect(`netstudy selftest ok`, long); o == nil {
+		t.Errorf("guest did not finish netstudy after detach")
+	}
+	g.send("poweroff\n")
+	if code := g.wait(long); code != 0 {
+		t.Errorf("exit status after poweroff: %d", code)
+	}
+}
