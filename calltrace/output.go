@@ -218,7 +218,7 @@ func writeDot(w *bufio.Writer, rs []Root) {
 		id := func(f string) string { return fmt.Sprintf("%q", fmt.Sprintf("%d:%s", i, f)) }
 		for _, f := range g.funcs {
 			shape := ""
-			if strings.HasPrefix(f, "[exception") {
+			if strings.HasPrefix(f, "[") {
 				shape = ", shape=ellipse"
 			}
 			fmt.Fprintf(w, "    %s [label=%q%s];\n", id(f), f, shape)

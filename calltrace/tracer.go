@@ -153,6 +153,16 @@ func (t *Tracer) open() int {
 // inside the instruction Before saw, interrupts between instructions
 // (after the previous After). Either way t.sp and t.mode hold the
 // interrupted state.
+// exceptionLabel names an exception node in the output: "[irq]",
+// "[data abort]", ... (Hooks.Exception numbering, cpu/arm exception.go).
+func exceptionLabel(kind int) string {
+	names := [...]string{"reset", "undef", "svc", "prefetch abort", "data abort", "irq", "fiq", "smc"}
+	if kind >= 0 && kind < len(names) {
+		return "[" + names[kind] + "]"
+	}
+	return fmt.Sprintf("[exception %d]", kind)
+}
+
 func (t *Tracer) exception(kind int, from, vector uint32) {
 	t.exc = true
 	if t.mode == modeUSR {
@@ -163,7 +173,7 @@ func (t *Tracer) exception(kind int, from, vector uint32) {
 		return
 	}
 	top := &st.frames[len(st.frames)-1]
-	n := t.newNode(top, fmt.Sprintf("[exception %d]", kind), false, kind)
+	n := t.newNode(top, exceptionLabel(kind), false, kind)
 	st.frames = append(st.frames, frame{ret: from, sp: t.sp, mode: t.mode, exc: true, node: n, depth: top.depth + 1})
 }
 

@@ -137,7 +137,7 @@ main
   a
     b x2
       d (tail call)
-    [exception 5]
+    [irq]
       h
     c
       e
@@ -164,7 +164,7 @@ func TestNestedRootAndDepth(t *testing.T) {
 	want := `# a: 2 entries
 a
   b x2
-  [exception 5]
+  [irq]
   c
 a
   b x2
@@ -188,7 +188,7 @@ func TestBoxes(t *testing.T) {
 | a |
 +---+
   |--> b x4
-  |--> [exception 5]
+  |--> [irq]
   |--> c x2
 
 +---+
@@ -196,9 +196,9 @@ func TestBoxes(t *testing.T) {
 +---+
   |--> d x4 (tail call)
 
-+---------------+
-| [exception 5] |
-+---------------+
++-------+
+| [irq] |
++-------+
   |--> h
 
 +---+
@@ -234,11 +234,11 @@ func TestDot(t *testing.T) {
     "0:main" [label="main"];
     "0:a" [label="a"];
     "0:b" [label="b"];
-    "0:[exception 5]" [label="[exception 5]", shape=ellipse];
+    "0:[irq]" [label="[irq]", shape=ellipse];
     "0:c" [label="c"];
     "0:main" -> "0:a" [label="2"];
     "0:a" -> "0:b" [label="4"];
-    "0:a" -> "0:[exception 5]" [label="1"];
+    "0:a" -> "0:[irq]" [label="1"];
     "0:a" -> "0:c" [label="2"];
   }
 }
