@@ -129,6 +129,8 @@ ${CROSS}gcc -Os -nostdlib -static -fno-asynchronous-unwind-tables -fno-ident -s 
 	-Wall -Werror -Wl,--build-id=none -include "$KSRC/tools/include/nolibc/nolibc.h" \
 	-I "$KSRC/tools/include/nolibc" -o "$FITD/init" "$FW/initfs/obmc-init.c" -lgcc
 gcc -O2 -o "$BUILD_DIR/gen_init_cpio" "$KSRC/usr/gen_init_cpio.c"
+# gen_init_cpio -t sets the time of directories and nodes; files keep theirs.
+touch -d "@$SOURCE_DATE_EPOCH" "$FITD/init"
 cat >"$FITD/initramfs.list" <<LIST
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
@@ -218,5 +220,60 @@ ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown; }
 	echo "zImage.sha256=$(sha256sum "$IMAGES/zImage" | cut -d' ' -f1)"
 	echo "image.sha256=$(sha256sum "$OUT_MTD" | cut -d' ' -f1)"
 } >"$OUT/BUILDINFO"
+sz() { stat -c %s "$OUT/$1"; }
+cat >"$OUT/README.md" <<README
+# guest/flash: OpenBMC-layout flash image parts (romulus)
+
+Built by \`testdata/build-mtd.sh\` (do not edit by hand); \`guest.RomulusMTD()\`
+assembles the 32 MiB image from them, byte for byte the same as the script's
+\`\$OUT_MTD\` (default \`testdata/build/obmc-romulus.mtd\`, not committed).
+Boot it with \`ast2500emu boot -M romulus --mtd IMG\` or
+\`qemu-system-arm -M romulus-bmc -nographic -drive file=IMG,if=mtd,format=raw\`.
+
+| partition  | offset    | size      | file             | bytes |
+|------------|-----------|-----------|------------------|-------|
+| u-boot     | 0x0       | 0x60000   | firmware.bin     | $(sz firmware.bin) |
+| u-boot-env | 0x60000   | 0x20000   | u-boot-env.bin   | $(sz u-boot-env.bin) |
+| kernel     | 0x80000   | 0x440000  | fit.itb          | $(sz fit.itb) |
+| rofs       | 0x4c0000  | 0x1740000 | rofs.squashfs    | $(sz rofs.squashfs) |
+| rwfs       | 0x1c00000 | 0x400000  | rwfs.jffs2       | $(sz rwfs.jffs2) |
+
+The layout is Linux's arch/arm/boot/dts/openbmc-flash-layout.dtsi, which the
+romulus device tree includes for the FMC CS0 flash (n25q256a, 64 KiB erase
+blocks); the rest of each partition is 0xff (erased flash).
+
+- **firmware.bin**: our first-stage boot program (testdata/firmware/:
+  start.S, boot.c, lib.c, libfdt from Linux 6.1). It runs in place from
+  flash at reset, prints on UART5 at 115200, unlocks the SCU, brings up the
+  SDMC through its registers (unlock, MCR04, PHY init, self-test, size
+  probe, cache init), checks DRAM, arms watchdog 2 (300 s), reads the
+  environment, parses the FIT with libfdt, copies kernel/ramdisk/dtb,
+  fixes up /chosen and /memory and jumps to Linux ("Starting kernel ...").
+- **u-boot-env.bin**: mkenvimage of testdata/firmware/u-boot-env.txt:
+  \`bootargs=console=ttyS4,115200n8 earlycon\`, \`bootcmd=bootm 20080000\`.
+- **fit.itb**: mkimage -f testdata/firmware/fit.its: kernel-1 (the bundled
+  guest/images/zImage, load/entry 0x80001000), fdt-aspeed-bmc-opp-romulus.dtb,
+  ramdisk-1 (gzip'd newc cpio holding /init = obmc-init, built from
+  testdata/firmware/initfs/obmc-init.c with the kernel's nolibc), default
+  configuration conf-aspeed-bmc-opp-romulus.dtb, sha256 hashes.
+- **rofs.squashfs**: xz squashfs: Debian's armel busybox-static with applet
+  links, /sbin/init -> busybox, testdata/firmware/rofs/{inittab, rcS,
+  profile, os-release}.
+- **rwfs.jffs2**: mkfs.jffs2, little-endian, 64 KiB erase blocks, padded to
+  the partition: README plus empty cow/ and work/ (overlayfs upper and work
+  directories).
+
+Boot sequence and what tests can match on the console: the banner
+\`ast2500emu first-stage boot\`, \`DRAM:  512 MiB at 0x80000000, test passed\`,
+\`Starting kernel ...\`, then obmc-init's \`obmc-init: mounted rofs (squashfs)
+from /dev/mtdblock4\` and \`obmc-init: mounted rwfs (jffs2) from
+/dev/mtdblock5\` (mtd0 is the whole chip "bmc"), rcS's \`obmc-rcS: ...\`, and
+a root shell on ttyS4 whose prompt is \`obmc:<cwd># \` (\`obmc:/# \` at start).
+The root is an overlay (lower: rofs at /run/initramfs/ro, upper:
+/run/initramfs/rw/cow on the jffs2 rwfs): files written anywhere under /
+persist across reboots in the rwfs partition.
+
+SHA256SUMS lists the parts, BUILDINFO the package versions used.
+README
 (cd "$OUT" && sha256sum firmware.bin u-boot-env.bin fit.itb rofs.squashfs rwfs.jffs2 >SHA256SUMS)
 log "done: $OUT_MTD"
