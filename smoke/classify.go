@@ -133,7 +133,9 @@ const DefaultPrompt = `(^|\s)(\S*|ast2500emu:.*)# $`
 // given shell prompt regexp.
 func Stages(prompt *regexp.Regexp) []Stage {
 	return []Stage{
-		{Name: "firmware", Re: regexp.MustCompile(`U-Boot (SPL )?\d{4}\.\d{2}`)},
+		// U-Boot's banner, or the project's own first-stage loader's
+		// (testdata/firmware).
+		{Name: "firmware", Re: regexp.MustCompile(`U-Boot (SPL )?\d{4}\.\d{2}|ast2500emu first-stage boot`)},
 		{Name: "kernel", Re: regexp.MustCompile(`Booting Linux on physical CPU|Linux version \d`)},
 		{Name: "init", Re: regexp.MustCompile(`Run \S+ as init process|Freeing unused kernel (image|memory)`)},
 		{Name: "network", Re: regexp.MustCompile(`[Ll]ease of \S+ obtained|DHCP.*(lease|bound)|dhcp.*bound to`)},

@@ -323,6 +323,25 @@ func (s *SoC) Page(pa uint32) []byte {
 	return nil
 }
 
+// dramAlias maps an address in the DRAM window above the installed RAM to
+// the RAM address it aliases: the SDMC decodes only as many address bits
+// as the configured size, so the 1 GiB window repeats the RAM. Boot loaders
+// size DRAM this way (U-Boot's ast2500 sdram size probe writes at
+// base+size and looks for the value at base). Aliases are served through
+// Read/Write, not Page, so that a write through one invalidates decoded
+// code at the canonical address.
+func (s *SoC) dramAlias(pa uint32) (uint32, bool) {
+	n := uint64(len(s.RAM))
+	if pa < DRAMBase || n == 0 {
+		return 0, false
+	}
+	o := uint64(pa - DRAMBase)
+	if o < n || o >= DRAMMaxSize {
+		return 0, false
+	}
+	return DRAMBase + uint32(o%n), true
+}
+
 // Flash windows: the FMC's 256 MiB at FMCWindow, SPI1's and SPI2's 128 MiB
 // at SPI1Window and SPI2Window, and the boot alias of the FMC window at
 // address 0 (BootAliasSize bytes).
@@ -389,6 +408,9 @@ func (s *SoC) Read(pa uint32, size int) (uint64, bool) {
 		if p := s.Page(pa); p != nil {
 			return readLE(p[pa&0xFFF:], size), true
 		}
+		if a, ok := s.dramAlias(pa); ok {
+			return readLE(s.Page(a)[a&0xFFF:], size), true
+		}
 		if c, off := s.flash(pa); c != nil {
 			return uint64(c.WindowRead(off, size)), true
 		}
@@ -409,6 +431,9 @@ func (s *SoC) Write(pa uint32, size int, v uint64) bool {
 	}
 	d, off, ok := s.lookup(pa)
 	if !ok {
+		if a, ok := s.dramAlias(pa); ok {
+			pa = a
+		}
 		if p := s.Page(pa); p != nil {
 			writeLE(p[pa&0xFFF:], size, v)
 			if s.dma != nil {
