@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # boottime.py CMD [ARGS...]: run an emulator with the bundled guest on a
 # pipe, and print the wall-clock seconds from start to the shell prompt,
-# then power the guest off. Used by bench-boot.sh for ast2500emu and QEMU.
+# then power the guest off. Used by bench-boot.sh and bench-mtd.sh for
+# ast2500emu and QEMU. PROMPT (environment) overrides the prompt.
 import os, select, subprocess, sys, time
 
-PROMPT = b"ast2500emu:/# "
+PROMPT = os.environ.get("PROMPT", "ast2500emu:/# ").encode()
 timeout = float(os.environ.get("TIMEOUT", "300"))
 t0 = time.monotonic()
 p = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
