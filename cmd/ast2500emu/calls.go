@@ -2,7 +2,9 @@ package main
 
 // --trace-calls ROOT[,ROOT...] --vmlinux FILE [--trace-depth N]
 // [--trace-out FILE] [--trace-format tree|boxes|dot|json]: kernel
-// call-graph tracing (package calltrace) for the boot command.
+// call-graph tracing (package calltrace) for the boot command; and
+// --profile FILE [--profile-period NS] (package guestprof), which shares
+// --vmlinux.
 
 import (
 	"fmt"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/ast2500emu/ast2500emu/calltrace"
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
+	"github.com/ast2500emu/ast2500emu/guestprof"
 	"github.com/ast2500emu/ast2500emu/machine"
 )
 
@@ -22,6 +25,8 @@ type callOptions struct {
 	depth   int
 	out     string
 	format  string
+	profile string
+	period  uint64
 }
 
 func (c *callOptions) register(f *pflag.FlagSet) {
@@ -30,14 +35,63 @@ func (c *callOptions) register(f *pflag.FlagSet) {
 	f.IntVar(&c.depth, "trace-depth", 0, "with --trace-calls: call levels recorded beneath a root (0: no limit)")
 	f.StringVar(&c.out, "trace-out", "", "with --trace-calls: write the call graphs to FILE (default: stderr on exit)")
 	f.StringVar(&c.format, "trace-format", "tree", "with --trace-calls: output format: tree, boxes, dot, json")
+	f.StringVar(&c.profile, "profile", "", "sample where the guest runs (every --profile-period of guest time, from the first user-mode instruction) and write a flat profile by kernel function to FILE on exit (symbols from --vmlinux)")
+	f.Uint64Var(&c.period, "profile-period", 10000, "with --profile: sampling period in ns of guest time")
 }
 
 // setup loads the symbols and makes the tracer; the returned function
 // writes the result (after the run).
 func (c *callOptions) setup(m *machine.Machine) (*arm.Hooks, func(), error) {
+	closeProf, err := c.setupProfile(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, closeCalls, err := c.setupCalls(m)
+	if err != nil {
+		closeProf()
+		return nil, nil, err
+	}
+	return h, func() { closeCalls(); closeProf() }, nil
+}
+
+// setupProfile starts the guest profiler (--profile); the returned
+// function writes the profile.
+func (c *callOptions) setupProfile(m *machine.Machine) (func(), error) {
+	if c.profile == "" {
+		return func() {}, nil
+	}
+	if c.period == 0 {
+		return nil, usage("--profile-period 0: want a period in ns of guest time (e.g. 10000)")
+	}
+	var syms *calltrace.Symbols
+	if c.vmlinux != "" {
+		var err error
+		if syms, err = calltrace.LoadSymbols(c.vmlinux); err != nil {
+			return nil, usage("--vmlinux: %v", err)
+		}
+	}
+	out, err := os.Create(c.profile)
+	if err != nil {
+		return nil, usage("--profile: %v", err)
+	}
+	p := guestprof.New(m.CPU, m.Clock, syms, c.period)
+	p.Start()
+	return func() {
+		p.Stop()
+		err := p.Write(out, 0)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "ast2500emu: --profile: %v\n", err)
+		}
+	}, nil
+}
+
+func (c *callOptions) setupCalls(m *machine.Machine) (*arm.Hooks, func(), error) {
 	if c.roots == "" {
-		if c.vmlinux != "" || c.out != "" {
-			return nil, nil, usage("--vmlinux and --trace-out need --trace-calls")
+		if (c.vmlinux != "" && c.profile == "") || c.out != "" {
+			return nil, nil, usage("--vmlinux needs --trace-calls or --profile; --trace-out needs --trace-calls")
 		}
 		return nil, func() {}, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,10 @@ func TestTraceCallsBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"--trace-calls", "__sys_socket"}, "--trace-calls needs --vmlinux"},
-		{[]string{"--vmlinux", vmlinux}, "need --trace-calls"},
+		{[]string{"--vmlinux", vmlinux}, "--vmlinux needs --trace-calls or --profile"},
+		{[]string{"--profile", filepath.Join(t.TempDir(), "p"), "--profile-period", "0"}, "--profile-period 0"},
+		{[]string{"--profile", filepath.Join(t.TempDir(), "no", "such", "p")}, "--profile: open"},
+		{[]string{"--profile", filepath.Join(t.TempDir(), "p"), "--vmlinux", self}, "not an ARM ELF"},
 		{[]string{"--trace-calls", "__sys_sockett", "--vmlinux", vmlinux}, "did you mean __sys_socket"},
 		{[]string{"--trace-calls", "__sys_socket", "--vmlinux", self}, "not an ARM ELF"},
 		{[]string{"--trace-calls", "__sys_socket", "--vmlinux", vmlinux, "--trace-format", "svg"}, "--trace-format svg"},
@@ -119,5 +123,53 @@ func TestTraceCallsStudy(t *testing.T) {
 				t.Errorf("%s does not reach %s", root, n)
 			}
 		}
+	}
+}
+
+// TestGuestProfile samples the bundled guest running netstudy selftest
+// (paced, so idle time is real) and checks the flat profile: the summary,
+// kernel functions by name from the vmlinux, the user-space line.
+func TestGuestProfile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots the guest")
+	}
+	vmlinux, err := filepath.Abs("../../guest/images/vmlinux")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := buildCLI(t)
+	out := filepath.Join(t.TempDir(), "profile.txt")
+	const long = 5 * time.Minute
+	g := startGuest(t, exe, "profile", "boot", "--nic", "none", "--pace", "on", "--profile", out, "--vmlinux", vmlinux)
+	g.expect(prompt, long)
+	if o := sh(g, "netstudy selftest", long); !strings.Contains(o, "netstudy selftest ok") {
+		t.Fatalf("netstudy selftest:\n%s", o)
+	}
+	g.send("poweroff\n")
+	if code := g.wait(long); code != 0 {
+		t.Fatalf("exit status after poweroff: %d", code)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	t.Logf("profile head:\n%s", s[:min(len(s), 1500)])
+	m := regexp.MustCompile(`# guest profile: (\d+) samples of a busy CPU, one every 10000 ns`).FindStringSubmatch(s)
+	if m == nil || m[1] == "0" {
+		t.Fatalf("no samples")
+	}
+	if !regexp.MustCompile(`# busy: kernel [0-9.]+% \(of which IRQ/FIQ mode [0-9.]+%\), user [0-9.]+%; idle \(WFI\) [0-9.]+% of [0-9.]+ s of guest time`).MatchString(s) {
+		t.Errorf("summary line missing")
+	}
+	// Functions the guest certainly runs after init: the scheduler, and
+	// process creation for the commands typed.
+	for _, f := range []string{"__schedule", "copy_page"} {
+		if !regexp.MustCompile(`(?m)^ +\d+ +[0-9.]+% +[0-9.]+%  ` + f + `$`).MatchString(s) {
+			t.Errorf("no samples in %s", f)
+		}
+	}
+	if !regexp.MustCompile(`(?m)^ +\d+ +[0-9.]+% +\[user\]$`).MatchString(s) {
+		t.Errorf("no [user] line")
 	}
 }
