@@ -140,11 +140,12 @@ type Entry struct {
 }
 
 // Functions returns the kernel samples by function, most first (ties by
-// name). Addresses without a symbol are grouped as "[unknown]".
+// name). Addresses without a symbol are grouped by 4 KiB page, as
+// "[unknown 0xffff0000]" (the vector page, for example).
 func (p *Profiler) Functions() []Entry {
 	by := map[string]uint64{}
 	for pc, n := range p.byPC {
-		name := "[unknown]"
+		name := fmt.Sprintf("[unknown %#08x]", pc&^0xFFF)
 		if p.syms != nil {
 			if s, ok := p.syms.Lookup(pc); ok {
 				name = s.Name

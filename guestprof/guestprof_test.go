@@ -54,7 +54,7 @@ func TestProfile(t *testing.T) {
 	if p.Samples() != 85 {
 		t.Fatalf("%d samples, want 85", p.Samples())
 	}
-	want := []Entry{{"tcp_sendmsg", 40}, {"memcpy", 20}, {"__irq_svc", 10}, {"[unknown]", 5}}
+	want := []Entry{{"tcp_sendmsg", 40}, {"memcpy", 20}, {"__irq_svc", 10}, {"[unknown 0x80400000]", 5}}
 	got := p.Functions()
 	if len(got) != len(want) {
 		t.Fatalf("functions %v, want %v", got, want)
