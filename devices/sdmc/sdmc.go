@@ -1,22 +1,38 @@
 // Package sdmc models the AST2500 SDRAM memory controller (MCR) at
-// 0x1e6e0000.
+// 0x1e6e0000, including the DDR PHY register block behind it (PHY
+// configuration 0x200-0x2FF, PHY status 0x300-0x3FF).
 //
 // The emulated DRAM needs no training, so the model's job is to look like a
-// controller whose DRAM is already working: the configuration register
-// reports the real RAM size, the cache-initialisation, PHY-initialisation
-// and self-test handshakes that U-Boot polls complete at once and never
-// fail, and everything else stores what the firmware writes.
+// controller whose DRAM and PHY work: the configuration register reports
+// the real RAM size, the PHY-initialisation, DRAM self-test and
+// cache-initialisation handshakes that boot firmware polls complete at once
+// and never fail, and the PHY status words report a successful calibration
+// with training windows comfortably inside the limits the ASPEED
+// initialisation code checks. Everything else stores what the firmware
+// writes. docs/uboot-compat.md lists the firmware sequences this was
+// checked against.
 //
 // Sources:
 //   - Linux drivers/edac/aspeed_edac.c: protection key 0xFC600309 written
 //     around every write, MCR04 bit 4 (DDR4) and bit 7 (ECC), MCR50
 //     interrupt control (enables [1:0], clear bit 31, error counters
 //     [23:16]/[15:12]), MCR58/MCR5C error addresses.
-//   - U-Boot arch/arm/mach-aspeed/ast2500/sdram_ast2500.c and
+//   - U-Boot drivers/ram/aspeed/sdram_ast2500.c (formerly
+//     arch/arm/mach-aspeed/ast2500/sdram_ast2500.c) and
 //     arch/arm/include/asm/arch-aspeed/sdram_ast2500.h: register layout,
-//     polls of MCR00 (unlock reads non-zero), MCR60 bit 0 (PHY init
-//     self-clears), MCR70 bits 12/13 (test done/fail), MCR04 bit 19 (cache
-//     init done); MCR04[1:0] size encoding 128/256/512/1024 MiB = 0..3.
+//     polls of MCR00 (unlock reads non-zero, lock reads zero), MCR60 bit 0
+//     (PHY init self-clears), MCR70 bit 12/13 (test done/fail, test enable
+//     bit 0), MCR04 bit 19 (cache init done); MCR04[1:0] size encoding
+//     128/256/512/1024 MiB = 0..3.
+//   - ASPEED SDK DRAM init as carried by OpenBMC U-Boot v2016.07
+//     (arch/arm/mach-aspeed/ast2500/platform.S, version 18): MCR70 is
+//     written 0 before each test command and then polled for bits
+//     12|13; PHY status 0x300 bits 17 and 19 flag a failed PHY init;
+//     0x3A0 holds the gate-training pass windows (two 16-bit halves, each
+//     must be at least 0x150) and 0x3D0 the read-eye pass windows (DQL in
+//     [7:0], DQH in [15:8], each at least 0x90, and at least 0x9A on DDR4
+//     to avoid a "margin too small" warning); MCR34 bits [30:28] are
+//     polled until clear (DLL ready) on DDR3.
 //   - QEMU hw/misc/aspeed_sdmc.c: AST2500 read-only MCR04 fields (hardware
 //     version 1 in [31:28], cache init done, VGA aperture), and the DDR PHY
 //     status words at 0x400/0x450/0x468/0x47C that the ASPEED SDK U-Boot
@@ -36,8 +52,13 @@ const (
 	RegIntCtrl  = 0x50
 	RegErrUnrec = 0x58
 	RegErrRec   = 0x5C
+	RegPower    = 0x34
 	RegPHYCtrl0 = 0x60
 	RegTestCtrl = 0x70
+	// DDR PHY status words (read-only).
+	RegPHYStatus = 0x300 // PHY init result: bits 17, 19 set on failure
+	RegGateWin   = 0x3A0 // gate training pass window, two 16-bit lanes
+	RegReadEye   = 0x3D0 // read data eye pass window: DQL [7:0], DQH [15:8]
 )
 
 // UnlockKey is the MCR00 protection key.
@@ -58,11 +79,21 @@ const (
 
 const (
 	intCtrlCounters = 0xFF<<16 | 0xF<<12
+	powerDLLBusy    = 0x7 << 28 // MCR34 [30:28]: DLL not ready (reads 0)
 	phyInitBusy     = 1 << 0
+	testEnable      = 1 << 0
 	testDone        = 1 << 12
 	testFail        = 1 << 13
+	phyStatusBase   = 0x300
+	phyStatusEnd    = 0x400
 	regsSize        = 0x500
 	vga16MiB        = 1 // MCR04[3:2]: 8/16/32/64 MiB = 0..3
+
+	// Training results the PHY status block reports: every byte lane's
+	// gate window 0x1C0 (limit 0x150) and read-eye window 0xC8 = 200/510
+	// of a clock (limit 0x90, DDR4 warning below 0x9A).
+	gateWindow = 0x01C0<<16 | 0x01C0
+	readEye    = 0xC8<<8 | 0xC8
 )
 
 // SDMC is the memory controller. It implements mmio.Device and
@@ -104,6 +135,8 @@ func (s *SDMC) Reset() {
 	s.regs[0x450/4] = 0x0FFFFFFF
 	s.regs[0x468/4] = 0xFF
 	s.regs[0x47C/4] = 0xFF
+	s.regs[RegGateWin/4] = gateWindow
+	s.regs[RegReadEye/4] = readEye
 }
 
 func (s *SDMC) fixedConf() uint32 {
@@ -138,6 +171,11 @@ func (s *SDMC) Write(off uint32, size int, val uint32) {
 		}
 		return
 	}
+	if base >= phyStatusBase && base < phyStatusEnd {
+		// PHY status: written by the PHY, not by software.
+		s.log.GuestError("sdmc", "write 0x%x to read-only PHY status 0x%03X", val, base)
+		return
+	}
 	if s.Locked() {
 		s.log.GuestError("sdmc", "write 0x%x to MCR%02X while locked ignored", val, base)
 		return
@@ -154,12 +192,20 @@ func (s *SDMC) Write(off uint32, size int, val uint32) {
 	case RegErrUnrec, RegErrRec:
 		s.log.GuestError("sdmc", "write 0x%x to read-only MCR%02X", val, base)
 		return
+	case RegPower:
+		// The DLLs lock at once: the status field never reads busy.
+		v &^= powerDLLBusy
 	case RegPHYCtrl0:
 		// PHY initialisation completes at once.
 		v &^= phyInitBusy
 	case RegTestCtrl:
-		// The DRAM self-test finishes at once and passes.
-		v = v&^testFail | testDone
+		// Starting a test (enable bit set) finishes it at once, passed;
+		// writing the enable bit clear returns the engine to idle with
+		// done and fail clear, as the SDK code expects between tests.
+		v &^= testDone | testFail
+		if v&testEnable != 0 {
+			v |= testDone
+		}
 	}
 	s.regs[base/4] = v
 }
