@@ -87,6 +87,7 @@ const (
 	resetCounter = 0x014FB180 // 22 s at 1 MHz
 	resetWidth   = 0xFF
 	resetMask    = 0x023FFFF3
+	maskARM      = 1 << 0 // reset mask bit: the ARM core
 	widthMask    = 0xFFFFF
 	widthHigh    = 1 << 31
 	widthPush    = 1 << 30
@@ -103,6 +104,7 @@ type WDT struct {
 	log        *mmio.Log
 	reset, irq mmio.Line
 	tm         *vclock.Timer
+	masked     func(mask uint32)
 
 	reload uint32
 	ctrl   uint32
@@ -133,6 +135,15 @@ func New(clk *vclock.Clock, reset mmio.Line, irq mmio.Line, log *mmio.Log) *WDT 
 	w.Reset()
 	return w
 }
+
+// SetMaskedReset sets what a SoC-mode reset whose mask leaves out the ARM
+// core (mask bit 0) does: it resets only the blocks in the mask (bit 2
+// SDRAM controller, 4 I2C, 5 MAC1, 6 MAC2, ... as U-Boot's
+// asm/arch-aspeed/wdt.h names them) while the CPU runs on. U-Boot resets
+// the SDRAM controller this way during DRAM init (ast_wdt_reset_masked in
+// drivers/watchdog/ast_wdt.c, platform.S reset_mmc). Without it such a
+// reset resets the whole SoC.
+func (w *WDT) SetMaskedReset(fn func(mask uint32)) { w.masked = fn }
 
 // Reset restores the power-on state.
 func (w *WDT) Reset() {
@@ -216,6 +227,16 @@ func (w *WDT) expire() {
 		w.setIRQ(true)
 	}
 	if w.ctrl&CtrlResetSystem != 0 {
+		if w.ResetMode() == ResetSoC && w.mask&maskARM == 0 && w.masked != nil {
+			// The reset leaves the CPU running, and the watchdog that
+			// issued it comes out of it stopped: firmware waits for the
+			// enable bit (U-Boot) or the reset bit (platform.S) to clear.
+			w.frozen = w.counter()
+			w.ctrl &^= CtrlEnable | CtrlResetSystem
+			w.tm.Stop()
+			w.masked(w.mask)
+			return
+		}
 		mmio.Pulse(w.reset)
 	}
 }

@@ -284,3 +284,64 @@ func TestUnknownAndSubWord(t *testing.T) {
 		t.Fatalf("halfword status read = %#x", got)
 	}
 }
+
+// TestMaskedSoCReset replays U-Boot's ast_wdt_reset_masked (v2019.04
+// drivers/watchdog/ast_wdt.c, used by sdram_ast2500.c to reset only the
+// SDRAM controller): mask = SDRAM, SoC mode, reload 1, restart, enable with
+// reset, then spin until the enable bit clears. Only the masked blocks are
+// reset (the CPU runs on, no reset pulse) and the watchdog stops itself.
+func TestMaskedSoCReset(t *testing.T) {
+	r := newRig(t)
+	var masks []uint32
+	r.w.SetMaskedReset(func(m uint32) { masks = append(masks, m) })
+	r.wr(RegResetMask, 1<<2)
+	r.wr(RegCtrl, r.rd(RegCtrl)&^(3<<5))
+	r.wr(RegReload, 1)
+	r.wr(RegRestart, RestartMagic)
+	r.wr(RegCtrl, r.rd(RegCtrl)|CtrlEnable|CtrlResetSystem|1<<4)
+	spins := 0
+	for r.rd(RegCtrl)&CtrlEnable != 0 {
+		if spins++; spins > 100 {
+			t.Fatal("enable bit never cleared: firmware would spin forever")
+		}
+		r.to(r.clk.Now() + 1000)
+	}
+	if len(masks) != 1 || masks[0] != 1<<2 {
+		t.Fatalf("masked resets %v, want [0x4]", masks)
+	}
+	r.wantResets()
+	if c := r.rd(RegCtrl); c&(CtrlEnable|CtrlResetSystem) != 0 {
+		t.Errorf("control %#x after the masked reset, want enable and reset clear", c)
+	}
+	// Stopped: nothing more happens.
+	r.to(r.clk.Now() + 10_000_000)
+	if len(masks) != 1 {
+		t.Errorf("watchdog fired again: %v", masks)
+	}
+
+	// platform.S reset_mmc: WDT3-style control 0x13 (enable, reset, 1 MHz),
+	// polled on the reset bit.
+	r.wr(RegReload, 0x10)
+	r.wr(RegRestart, RestartMagic)
+	r.wr(RegCtrl, 0x13)
+	for spins = 0; r.rd(RegCtrl)&CtrlResetSystem != 0; spins++ {
+		if spins > 100 {
+			t.Fatal("reset bit never cleared")
+		}
+		r.to(r.clk.Now() + 1000)
+	}
+	if len(masks) != 2 {
+		t.Errorf("masked resets %v after platform.S's sequence", masks)
+	}
+
+	// With the ARM in the mask (the power-on mask), a SoC reset is a
+	// machine reset, as before.
+	r.wr(RegResetMask, 0x023FFFF3)
+	at := r.clk.Now()
+	r.linuxEnable(5)
+	r.to(at + 5000)
+	r.wantResets(at + 5000)
+	if len(masks) != 2 {
+		t.Errorf("full reset went through the masked path")
+	}
+}

@@ -205,6 +205,7 @@ func (s *SoC) build() {
 			}
 		})
 		s.WDT[i] = wdt.New(clk, reset, mmio.NoLine, log)
+		s.WDT[i].SetMaskedReset(s.maskedReset)
 	}
 	s.RTC = rtc.New(clk, cfg.BaseUnix, log)
 	s.GPIO = gpio.New(s.irq(s.block("gpio").IRQ[0]), log)
@@ -304,6 +305,24 @@ func (s *SoC) ConnectCPU(irq, fiq mmio.Line) { s.VIC.ConnectCPU(irq, fiq) }
 func (s *SoC) Reset() {
 	for _, r := range s.resetters {
 		r.Reset()
+	}
+}
+
+// maskedReset resets the blocks in a watchdog reset mask that leaves the
+// ARM core out (bit numbers as U-Boot's asm/arch-aspeed/wdt.h names them);
+// blocks without a model here have nothing to reset.
+func (s *SoC) maskedReset(mask uint32) {
+	blocks := []struct {
+		bit uint
+		dev mmio.Resetter
+	}{
+		{2, s.SDMC}, {4, s.I2C}, {5, s.MAC[0]}, {6, s.MAC[1]}, {13, s.LPC},
+		{17, s.PWM}, {20, s.ADC}, {21, s.GPIO},
+	}
+	for _, b := range blocks {
+		if mask&(1<<b.bit) != 0 && b.dev != nil {
+			b.dev.Reset()
+		}
 	}
 }
 

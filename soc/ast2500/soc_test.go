@@ -33,3 +33,42 @@ func TestDRAMWindowWraps(t *testing.T) {
 		t.Error("the address past the 1 GiB DRAM window reads as RAM")
 	}
 }
+
+// TestWatchdogMaskedResetsSDMC drives WDT1 through the bus as U-Boot's
+// SDRAM driver does to reset only the SDRAM controller: the SDMC returns to
+// its power-on state (locked), the machine is not reset, and WDT1 stops.
+func TestWatchdogMaskedResetsSDMC(t *testing.T) {
+	var insns uint64
+	clk := vclock.New(1000)
+	clk.Attach(&insns)
+	resets := 0
+	s, err := New(Config{RAMSize: 512 << 20, Clock: clk, Log: mmio.NewLog(io.Discard), ResetRequest: func(int) { resets++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sdmc, wdt1 = 0x1E6E0000, 0x1E785000
+	s.Write(sdmc, 4, 0xFC600309)
+	if v, _ := s.Read(sdmc, 4); v != 1 {
+		t.Fatalf("SDMC not unlocked: MCR00 %#x", v)
+	}
+	s.Write(wdt1+0x1c, 4, 1<<2) // reset mask: SDRAM only
+	s.Write(wdt1+0x04, 4, 1)
+	s.Write(wdt1+0x08, 4, 0x4755)
+	s.Write(wdt1+0x0c, 4, 0x13)
+	for i := 0; ; i++ {
+		if v, _ := s.Read(wdt1+0x0c, 4); v&1 == 0 {
+			break
+		}
+		if i > 100 {
+			t.Fatal("WDT1 enable never cleared")
+		}
+		insns += 1000
+		clk.RunDue()
+	}
+	if resets != 0 {
+		t.Errorf("the machine was reset %d times; only the SDMC should be", resets)
+	}
+	if v, _ := s.Read(sdmc, 4); v != 0 {
+		t.Errorf("MCR00 %#x after the SDRAM reset, want 0 (locked, power-on)", v)
+	}
+}
