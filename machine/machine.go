@@ -122,6 +122,7 @@ func New(cfg Config) (*Machine, error) {
 	m.CPU = arm.New(soc)
 	m.Clock.Attach(&m.CPU.Insns)
 	m.Clock.OnDue(m.CPU.EndSlice)
+	m.Clock.OnArm(func(ns uint64) { m.CPU.LimitSlice(m.Clock.InsnsUntil(ns)) })
 	soc.SetDMANotifier(m.CPU)
 	soc.ConnectCPU(mmio.LineFunc(m.CPU.SetIRQ), mmio.LineFunc(m.CPU.SetFIQ))
 	if cfg.Boot == nil {

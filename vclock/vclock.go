@@ -34,6 +34,7 @@ type Clock struct {
 	heap  timerHeap
 	seq   uint64
 	onDue func()
+	onArm func(ns uint64)
 
 	mu      sync.Mutex
 	posted  []func()
@@ -83,16 +84,32 @@ func (c *Clock) SkipTo(ns uint64) {
 // Stall advances guest time by ns without retiring instructions: the time a
 // bus access to a slow device takes. If that makes the earliest deadline
 // due, the function set with OnDue is called (the machine uses it to end
-// the CPU slice so the event is not late).
+// the CPU slice so the event is not late); otherwise the one set with
+// OnArm is, to shorten the slice to the deadline.
 func (c *Clock) Stall(ns uint64) {
 	c.baseNs += ns
-	if c.onDue != nil && len(c.heap) > 0 && c.heap[0].deadline <= c.Now() {
-		c.onDue()
+	if len(c.heap) == 0 {
+		return
+	}
+	if d := c.heap[0].deadline; d <= c.Now() {
+		if c.onDue != nil {
+			c.onDue()
+		}
+	} else if c.onArm != nil {
+		// The running slice was sized in instructions before the stall
+		// moved time on: resize it to the deadline.
+		c.onArm(d)
 	}
 }
 
 // OnDue sets the function Stall calls when a deadline becomes due.
 func (c *Clock) OnDue(fn func()) { c.onDue = fn }
+
+// OnArm sets the function Set calls when a timer becomes the earliest
+// deadline. A device arms timers from inside a CPU slice (an MMIO access);
+// the slice was sized to the earliest deadline at its start, so the machine
+// uses this to end the slice at the new one instead of firing it late.
+func (c *Clock) OnArm(fn func(ns uint64)) { c.onArm = fn }
 
 // InsnsUntil returns how many instructions may retire before guest time
 // reaches ns (at least 1).
@@ -136,9 +153,12 @@ func (t *Timer) Set(ns uint64) {
 	t.deadline, t.seq = ns, c.seq
 	if t.index >= 0 {
 		c.heap.fix(t.index)
-		return
+	} else {
+		c.heap.push(t)
 	}
-	c.heap.push(t)
+	if c.onArm != nil && c.heap[0] == t {
+		c.onArm(ns)
+	}
 }
 
 // SetAfter arms the timer d nanoseconds from now.

@@ -94,3 +94,26 @@ func TestStall(t *testing.T) {
 		t.Fatalf("now=%d due=%d", c.Now(), due)
 	}
 }
+
+// TestArmShortensSlice checks the two ways a running CPU slice learns that
+// it must end sooner than the deadline it was sized for: a device arming an
+// earlier timer (OnArm) and a stall moving time closer to the deadline.
+func TestArmShortensSlice(t *testing.T) {
+	var insns uint64
+	c := New(1000)
+	c.Attach(&insns)
+	var armed []uint64
+	c.OnArm(func(ns uint64) { armed = append(armed, ns) })
+	late := c.NewTimer("late", func() {})
+	early := c.NewTimer("early", func() {})
+	late.Set(10_000)
+	early.Set(5_000)
+	late.Set(20_000) // not the earliest: no call
+	if len(armed) != 2 || armed[0] != 10_000 || armed[1] != 5_000 {
+		t.Fatalf("OnArm calls %v, want [10000 5000]", armed)
+	}
+	c.Stall(1_000)
+	if len(armed) != 3 || armed[2] != 5_000 {
+		t.Fatalf("after a stall: OnArm calls %v, want a third for 5000", armed)
+	}
+}

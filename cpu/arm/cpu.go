@@ -120,6 +120,7 @@ type CPU struct {
 	branched bool   // the instruction wrote the PC or took an exception
 	nextPC   uint32 // where to continue when branched
 	limit    uint64 // the run loop stops when Insns reaches it (0: now)
+	sliceEnd uint64 // Run returns when Insns reaches it
 
 	irqLine, fiqLine bool
 	halted           bool // in WFI/WFE
@@ -287,6 +288,13 @@ func (c *CPU) setFlags(v uint32) {
 // setCPSR writes the whole CPSR, switching banks if the mode changes. An
 // invalid mode field leaves the mode unchanged.
 func (c *CPU) setCPSR(v uint32) {
+	// Unmasking an asserted interrupt (an exception return to code that
+	// runs with interrupts enabled, typically) ends the block, so the
+	// interrupt is taken before the next instruction and not whenever the
+	// block happens to end.
+	if c.I && v&psrI == 0 && c.irqLine || c.F && v&psrF == 0 && c.fiqLine {
+		c.endBlock()
+	}
 	c.setFlags(v)
 	c.Q = v&psrQ != 0
 	c.GE = v >> 16 & 0xF
@@ -472,6 +480,18 @@ func (c *CPU) Halted() bool { return c.halted }
 // Stop asks Run to return at the next block boundary. Safe from any
 // goroutine.
 func (c *CPU) Stop() { c.stop.Store(true) }
+
+// LimitSlice makes the running slice end after at most n more instructions
+// (at least one): a device armed a deadline earlier than the one the slice
+// was sized for. Outside Run it has no lasting effect.
+func (c *CPU) LimitSlice(n uint64) {
+	if e := c.Insns + max(n, 1); e < c.sliceEnd {
+		c.sliceEnd = e
+		if e < c.limit {
+			c.limit = e
+		}
+	}
+}
 
 // EndSlice makes Run return right after the current instruction. It is for
 // device callbacks on the goroutine that runs the CPU (an exit device, a

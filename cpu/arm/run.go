@@ -215,9 +215,10 @@ func thumbStub(c *CPU, _ uint32) {
 // the number of instructions retired.
 func (c *CPU) Run(budget uint64) uint64 {
 	start := c.Insns
-	end := start + budget
+	c.sliceEnd = start + budget
 	c.stop.Store(false)
-	for c.Insns < end {
+	for c.Insns < c.sliceEnd {
+		end := c.sliceEnd
 		if c.halted {
 			if !c.fiqLine && !c.irqLine {
 				break
