@@ -141,6 +141,15 @@ func New(cfg Config) (*Machine, error) {
 // goroutine.
 func (m *Machine) Stop() { m.finish(ExitStopped) }
 
+// StopHere ends the run right after the current instruction. Call it only
+// on the machine goroutine (from a device or clock callback): the run then
+// ends at the same instruction however the CPU's slices fall, which keeps
+// deterministic runs' instruction counts exact.
+func (m *Machine) StopHere() {
+	m.finish(ExitStopped)
+	m.CPU.EndSlice()
+}
+
 func (m *Machine) finish(e Exit) {
 	if m.exitSet.CompareAndSwap(false, true) {
 		m.exit.Store(int32(e))
@@ -245,6 +254,12 @@ func (m *Machine) Run() (Exit, error) {
 		}
 		clk.RunPosted()
 		clk.RunDue()
+		if m.exitSet.Load() || m.resetReq != 0 {
+			// A device or clock callback ended the run or reset the
+			// SoC (a watchdog expiry, the console's last line): act on
+			// it before the CPU runs another slice.
+			continue
+		}
 		if m.cfg.MaxInsns != 0 && c.Insns >= m.cfg.MaxInsns {
 			return ExitBudget, nil
 		}
