@@ -30,6 +30,11 @@ func (d *debugOptions) register(f *pflag.FlagSet) {
 	d.calls.register(f)
 }
 
+// active reports whether any debugging or tracing flag is set.
+func (d *debugOptions) active() bool {
+	return d.gdb != "" || d.waitGDB || d.traceFile != "" || d.traceRng != "" || d.calls.roots != "" || d.calls.profile != ""
+}
+
 // parseGDBAddr checks "tcp:HOST:PORT" (a bare ":PORT" or "PORT" means
 // localhost).
 func parseGDBAddr(s string) (string, error) {

@@ -464,6 +464,19 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 				err = serr
 			}
 		}()
+		// Debugging and tracing flags (--gdb, --trace-insn, --trace-calls,
+		// --profile) work in a smoke run as in boot; their output files
+		// would be overwritten by every run of a matrix.
+		if total > 1 && bo.debug.active() {
+			err = usage("--gdb, --trace-insn, --trace-calls and --profile apply to a single run, not a matrix of %d", total)
+			return
+		}
+		endDebug, derr := bo.debug.attach(m)
+		if derr != nil {
+			err = derr
+			return
+		}
+		defer func() { endDebug(0) }()
 		rc := p.rc
 		rc.Session.Console = console
 		rc.Progress = prog

@@ -51,6 +51,9 @@ func TestSmokeUsage(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.script")
 	os.WriteFile(bad, []byte("expect ok\nfrobnicate\n"), 0o644)
+	kernels := filepath.Join(dir, "kernels")
+	zimage, _ := filepath.Abs("../../guest/images/zImage")
+	os.WriteFile(kernels, []byte(zimage+"\n"+zimage+"\n"), 0o644)
 	for _, c := range []struct {
 		args []string
 		want string
@@ -63,6 +66,7 @@ func TestSmokeUsage(t *testing.T) {
 		{[]string{"--script", filepath.Join(dir, "none")}, "--script"},
 		{[]string{"--kernel", filepath.Join(dir, "nope")}, "does not exist"},
 		{[]string{"--jobs", "0"}, "--jobs"},
+		{[]string{"--kernel-list", kernels, "--profile", filepath.Join(dir, "p")}, "apply to a single run, not a matrix of 2"},
 	} {
 		code, out := runSmoke(t, exe, c.args...)
 		if code != 2 || !strings.Contains(out, c.want) {
@@ -106,9 +110,16 @@ func TestSmokeBundledGuest(t *testing.T) {
 	t.Run("group", func(t *testing.T) {
 		t.Run("pass", func(t *testing.T) {
 			t.Parallel()
-			code, out := runSmoke(t, exe, append(common, "--script", script, "--report", p("pass.json"), "--junit", p("pass.xml"), "--console-log", p("pass.log"))...)
+			// With --profile: sampling must not change what the guest
+			// does (the console is compared with the matrix runs below).
+			vmlinux, _ := filepath.Abs("../../guest/images/vmlinux")
+			code, out := runSmoke(t, exe, append(common, "--script", script, "--report", p("pass.json"), "--junit", p("pass.xml"), "--console-log", p("pass.log"),
+				"--profile", p("pass.prof"), "--vmlinux", vmlinux)...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, out)
+			}
+			if prof, err := os.ReadFile(p("pass.prof")); err != nil || !strings.Contains(string(prof), "samples of a busy CPU") || !strings.Contains(string(prof), "[user]") {
+				t.Errorf("--profile in smoke: %v\n%s", err, prof)
 			}
 			r := readReport(t, p("pass.json"))
 			if r.Result != "pass" || r.Class != "" || r.Version != Version || r.Instructions == 0 || r.GuestNs == 0 || r.WallS <= 0 {
