@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -187,6 +189,32 @@ func TestSmokeBundledGuest(t *testing.T) {
 				t.Errorf("report: %+v", r)
 			}
 		})
+		// Real faults in user space, not canned lines: a tiny static ARM
+		// ELF typed into the guest with printf runs an undefined
+		// instruction (the core raises UNDEF, Linux sends SIGILL) or loads
+		// from address 0 (a data abort through the MMU, SIGSEGV); the
+		// shell reports the signal.
+		for _, fc := range []struct {
+			name  string
+			code  []uint32
+			class smoke.Class
+			line  string
+		}{
+			{"sigill", []uint32{0xE7F000F0}, smoke.Sigill, "Illegal instruction"},        // udf #0
+			{"segv", []uint32{0xE3A00000, 0xE5900000}, smoke.Segv, "Segmentation fault"}, // mov r0, #0; ldr r0, [r0]
+		} {
+			t.Run(fc.name, func(t *testing.T) {
+				t.Parallel()
+				cmd := fmt.Sprintf(`printf '%s' > /tmp/x; chmod +x /tmp/x; /tmp/x\n`, sendOctal(tinyARMELF(fc.code)))
+				code, out := runSmoke(t, exe, append(common, "--expect", "# $", "--send", cmd, "--expect", "never printed", "--report", p(fc.name+".json"))...)
+				if code != fc.class.ExitCode() {
+					t.Fatalf("exit %d, want %d: %s", code, fc.class.ExitCode(), out)
+				}
+				if r := readReport(t, p(fc.name+".json")); r.Class != string(fc.class) || !strings.Contains(r.MatchedLine, fc.line) {
+					t.Errorf("report: class %q, line %q", r.Class, r.MatchedLine)
+				}
+			})
+		}
 		t.Run("oops", func(t *testing.T) {
 			t.Parallel()
 			// The kernel has no MAGIC_SYSRQ; with init_pipe_fs skipped,
@@ -247,4 +275,42 @@ func TestSmokeBundledGuest(t *testing.T) {
 			}
 		}
 	}
+}
+
+// tinyARMELF is a minimal static EABI5 ARM executable: one PT_LOAD segment
+// at 0x10000 holding the headers and code, entry at the code.
+func tinyARMELF(code []uint32) []byte {
+	const base, ehsize, phsize = 0x10000, 52, 32
+	total := uint32(ehsize + phsize + 4*len(code))
+	le := binary.LittleEndian
+	b := make([]byte, total)
+	copy(b, "\x7fELF\x01\x01\x01")
+	le.PutUint16(b[16:], 2)  // ET_EXEC
+	le.PutUint16(b[18:], 40) // EM_ARM
+	le.PutUint32(b[20:], 1)
+	le.PutUint32(b[24:], base+ehsize+phsize) // entry
+	le.PutUint32(b[28:], ehsize)             // phoff
+	le.PutUint32(b[36:], 0x05000200)         // EABI5, soft float
+	le.PutUint16(b[40:], ehsize)
+	le.PutUint16(b[42:], phsize)
+	le.PutUint16(b[44:], 1)
+	le.PutUint16(b[46:], 40)
+	ph := b[ehsize:]
+	for i, v := range []uint32{1, 0, base, base, total, total, 5, 0x1000} { // PT_LOAD, R+X
+		le.PutUint32(ph[4*i:], v)
+	}
+	for i, w := range code {
+		le.PutUint32(b[ehsize+phsize+4*i:], w)
+	}
+	return b
+}
+
+// sendOctal spells b as printf octal escapes, with the backslashes doubled
+// for --send's own escape processing.
+func sendOctal(b []byte) string {
+	var sb strings.Builder
+	for _, c := range b {
+		fmt.Fprintf(&sb, "\\\\%03o", c)
+	}
+	return sb.String()
 }
