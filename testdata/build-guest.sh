@@ -36,35 +36,11 @@ log() { echo "build-guest: $*" >&2; }
 APT_PKGS="linux-source-6.1 gcc-arm-linux-gnueabi binutils-arm-linux-gnueabi
 	libc6-dev-armel-cross bc bison flex libssl-dev libelf-dev cpio gzip
 	xz-utils make gcc qemu-user"
-if [ "${SKIP_APT:-0}" != 1 ]; then
-	if ! dpkg --print-foreign-architectures | grep -qx armel; then
-		log "adding dpkg architecture armel"
-		dpkg --add-architecture armel
-		apt-get update
-	fi
-	missing=""
-	for p in $APT_PKGS; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing="$missing $p"
-	done
-	if [ -n "$missing" ]; then
-		log "installing:$missing"
-		apt-get update
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
-	fi
-fi
-
-# busybox-static:armel is fetched and unpacked, not installed: installing it
-# would replace the host's /bin/busybox with an ARM binary (and conflicts
-# with the host's busybox package).
-BB_DIR=$BUILD_DIR/busybox-armel
-if [ ! -x "$BB_DIR/root/bin/busybox" ]; then
-	log "fetching busybox-static:armel"
-	rm -rf "$BB_DIR" && mkdir -p "$BB_DIR"
-	(cd "$BB_DIR" && apt-get download busybox-static:armel)
-	dpkg-deb -x "$BB_DIR"/busybox-static_*_armel.deb "$BB_DIR/root"
-fi
-BB_DEB=$(ls "$BB_DIR"/busybox-static_*_armel.deb)
+# shellcheck source=testdata/lib.sh
+. "$HERE/lib.sh"
+# shellcheck disable=SC2086
+ensure_packages $APT_PKGS
+fetch_busybox
 BB_VERSION=$(dpkg-deb -f "$BB_DEB" Version)
 
 # ------------------------------------------------------------------ kernel

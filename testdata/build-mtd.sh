@@ -49,34 +49,11 @@ log() { echo "build-mtd: $*" >&2; }
 APT_PKGS="linux-source-6.1 gcc-arm-linux-gnueabi binutils-arm-linux-gnueabi
 	u-boot-tools squashfs-tools mtd-utils device-tree-compiler cpio gzip
 	xz-utils gcc qemu-user"
-if [ "${SKIP_APT:-0}" != 1 ]; then
-	if ! dpkg --print-foreign-architectures | grep -qx armel; then
-		log "adding dpkg architecture armel"
-		dpkg --add-architecture armel
-		apt-get update
-	fi
-	missing=""
-	for p in $APT_PKGS; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing="$missing $p"
-	done
-	if [ -n "$missing" ]; then
-		log "installing:$missing"
-		apt-get update
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
-	fi
-fi
-
-# busybox-static:armel is fetched and unpacked, never installed (it would
-# replace the host's busybox with an ARM binary).
-BB_DIR=$BUILD_DIR/busybox-armel
-if [ ! -x "$BB_DIR/root/bin/busybox" ]; then
-	log "fetching busybox-static:armel"
-	rm -rf "$BB_DIR" && mkdir -p "$BB_DIR"
-	(cd "$BB_DIR" && apt-get download busybox-static:armel)
-	dpkg-deb -x "$BB_DIR"/busybox-static_*_armel.deb "$BB_DIR/root"
-fi
-BB_DEB=$(ls "$BB_DIR"/busybox-static_*_armel.deb)
+# shellcheck source=testdata/lib.sh
+. "$HERE/lib.sh"
+# shellcheck disable=SC2086
+ensure_packages $APT_PKGS
+fetch_busybox
 
 # Kernel sources: libfdt, nolibc and gen_init_cpio (only these few files
 # are extracted from the tarball).
