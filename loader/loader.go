@@ -12,8 +12,10 @@ package loader
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
-	"os"
+
+	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 
 	"github.com/u-root/u-root/pkg/dt"
 )
@@ -37,12 +39,22 @@ type Image struct {
 	Data []byte
 }
 
-// ReadImage reads a file for loading.
+// ReadImage reads a file for loading: role is "kernel", "dtb" or
+// "initrd". The file must be a regular file within the role's size limit
+// (internal/hostfile).
 func ReadImage(role, path string) (Image, error) {
-	b, err := os.ReadFile(path)
+	limit := int64(hostfile.KernelLimit)
+	switch role {
+	case "dtb":
+		limit = hostfile.DTBLimit
+	case "initrd":
+		limit = hostfile.InitrdLimit
+	}
+	b, err := hostfile.Read(role, path, limit)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return Image{}, inputErr(path, "%s file does not exist", role)
+		var he *hostfile.Error
+		if errors.As(err, &he) {
+			return Image{}, &InputError{File: he.Path, Problem: he.Problem}
 		}
 		return Image{}, inputErr(path, "cannot read %s: %v", role, err)
 	}

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // buildCLI builds the command once per test binary run.
@@ -45,6 +48,11 @@ func TestBadInputExitStatus2(t *testing.T) {
 	f, _ := os.Create(big)
 	f.Truncate(600 << 20) // sparse: larger than 512 MiB of RAM
 	f.Close()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zeroList := write("zero.list", []byte("# one bad entry\n/dev/zero\n"))
 
 	cases := []struct {
 		name string
@@ -67,13 +75,31 @@ func TestBadInputExitStatus2(t *testing.T) {
 		{"dtb not fdt", []string{"boot", "--kernel", good, "--dtb", notdtb}, "not.dtb: not a flattened device tree"},
 		{"missing dtb", []string{"boot", "--kernel", good, "--dtb", filepath.Join(dir, "none.dtb")}, "none.dtb: dtb file does not exist"},
 		{"initrd too big", []string{"boot", "--initrd", big}, "big.initrd: initrd"},
+
+		// Special files are refused at once, never read (issue 19).
+		{"fifo kernel", []string{"boot", "--kernel", fifo}, "fifo: expected a regular kernel file, found a named pipe"},
+		{"fifo dtb", []string{"boot", "--dtb", fifo}, "fifo: expected a regular dtb file, found a named pipe"},
+		{"fifo initrd", []string{"boot", "--initrd", fifo}, "fifo: expected a regular initrd file, found a named pipe"},
+		{"zero kernel", []string{"boot", "--kernel", "/dev/zero"}, "/dev/zero: expected a regular kernel file, found a character device"},
+		{"zero dtb", []string{"boot", "--dtb", "/dev/zero"}, "/dev/zero: expected a regular dtb file, found a character device"},
+		{"zero initrd", []string{"boot", "--initrd", "/dev/zero"}, "/dev/zero: expected a regular initrd file, found a character device"},
+		{"fifo vmlinux", []string{"boot", "--trace-calls", "__sys_socket", "--vmlinux", fifo}, "fifo: expected a regular symbols file, found a named pipe"},
+		{"fifo script", []string{"smoke", "--script", fifo}, "fifo: expected a regular script file, found a named pipe"},
+		{"fifo kernel list", []string{"smoke", "--kernel-list", fifo}, "fifo: expected a regular kernel list file, found a named pipe"},
+		{"zero in kernel list", []string{"smoke", "--kernel-list", zeroList}, "/dev/zero: expected a regular kernel file, found a character device"},
+		{"fifo kernel in list", []string{"smoke", "--kernel", fifo}, "fifo: expected a regular kernel file"},
 	}
 	for _, c := range cases {
-		cmd := exec.Command(exe, c.args...)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		cmd := exec.CommandContext(ctx, exe, c.args...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		cmd.Stdin = strings.NewReader("")
 		err := cmd.Run()
+		if ctx.Err() != nil {
+			t.Errorf("%s: still running after 2 minutes (hangs)", c.name)
+		}
+		cancel()
 		code := -1
 		if ee, ok := err.(*exec.ExitError); ok {
 			code = ee.ExitCode()

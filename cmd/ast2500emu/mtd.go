@@ -17,6 +17,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/board/boards"
 	"github.com/ast2500emu/ast2500emu/devices/spinor"
 	"github.com/ast2500emu/ast2500emu/guest"
+	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 	"github.com/ast2500emu/ast2500emu/loader"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
@@ -46,9 +47,9 @@ func readFlashImage(path string, writable bool) (*flashImage, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, usage("--mtd %s: expected a flash image file, found a %s", path, kindOf(fi.Mode()))
 	}
-	data, err := os.ReadFile(path)
+	data, err := hostfile.Read("flash image", path, hostfile.FlashLimit)
 	if err != nil {
-		return nil, usage("--mtd %s: %v", path, err)
+		return nil, usage("--mtd %v", err)
 	}
 	if len(data) == 0 {
 		return nil, usage("--mtd %s: expected a flash image, found an empty file", path)
