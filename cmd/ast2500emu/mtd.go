@@ -45,7 +45,7 @@ func readFlashImage(path string, writable bool) (*flashImage, error) {
 		return nil, usage("--mtd %s: %v", path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, usage("--mtd %s: expected a flash image file, found a %s", path, kindOf(fi.Mode()))
+		return nil, usage("--mtd %s: expected a flash image file, found %s", path, hostfile.Kind(fi.Mode()))
 	}
 	data, err := hostfile.Read("flash image", path, hostfile.FlashLimit)
 	if err != nil {
@@ -55,20 +55,6 @@ func readFlashImage(path string, writable bool) (*flashImage, error) {
 		return nil, usage("--mtd %s: expected a flash image, found an empty file", path)
 	}
 	return &flashImage{path: path, data: data, writable: writable}, nil
-}
-
-func kindOf(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "directory"
-	case m&os.ModeDevice != 0:
-		return "device"
-	case m&os.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&os.ModeSocket != 0:
-		return "socket"
-	}
-	return "non-regular file"
 }
 
 // attach loads the image into FMC CS0 (called from machine.Config.Attach,
