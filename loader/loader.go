@@ -184,7 +184,7 @@ func editDTB(req Request, l *Layout) ([]byte, error) {
 	if len(d.Data) < 4 || binary.BigEndian.Uint32(d.Data) != dt.Magic {
 		return nil, inputErr(d.Name, "not a flattened device tree (no 0xd00dfeed magic)")
 	}
-	fdt, err := dt.ReadFDT(bytes.NewReader(d.Data))
+	fdt, err := readFDT(d.Data)
 	if err != nil {
 		return nil, inputErr(d.Name, "corrupt device tree: %v", err)
 	}

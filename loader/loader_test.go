@@ -157,3 +157,15 @@ func TestReadImageMissing(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func fakeDTBWithChild(t *testing.T, child string) []byte {
+	t.Helper()
+	root := dt.NewNode("/", dt.WithProperty(dt.PropertyU32("#address-cells", 1), dt.PropertyU32("#size-cells", 1)),
+		dt.WithChildren(dt.NewNode(child)))
+	f := &dt.FDT{Header: dt.Header{Magic: dt.Magic, Version: 17, LastCompVersion: 16}, RootNode: root}
+	var b bytes.Buffer
+	if _, err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
