@@ -11,6 +11,7 @@ package loader
 
 import (
 	"bytes"
+	"debug/elf"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -79,6 +80,7 @@ type Layout struct {
 	DTBAddr    uint32
 	DTB        []byte // the edited device tree
 	kernel     []byte
+	segs       []segment // an ELF kernel's segments (kernel is nil)
 	initrd     []byte
 }
 
@@ -97,6 +99,10 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 	switch {
 	case len(k.Data) == 0:
 		return nil, inputErr(k.Name, "kernel file is empty")
+	case len(k.Data) >= 4 && string(k.Data[:4]) == elf.ELFMAG:
+		if err := l.planELF(k, ramBase, ramSize); err != nil {
+			return nil, err
+		}
 	case len(k.Data) >= uImageHeaderLen && binary.BigEndian.Uint32(k.Data) == uImageMagic:
 		if err := l.planUImage(k, ramBase, ramSize); err != nil {
 			return nil, err
@@ -114,9 +120,11 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 		l.Entry = l.KernelAddr
 		l.kernel = k.Data
 	default:
-		return nil, inputErr(k.Name, "not an ARM zImage or uImage (no zImage magic at offset 0x24, no uImage magic at 0)")
+		return nil, inputErr(k.Name, "not an ARM zImage, uImage or ELF (no zImage magic at offset 0x24, no uImage or ELF magic at 0)")
 	}
-	l.KernelSize = uint32(len(l.kernel))
+	if l.segs == nil {
+		l.KernelSize = uint32(len(l.kernel))
+	}
 	if uint64(l.KernelAddr-ramBase)+uint64(l.KernelSize) > uint64(ramSize) {
 		return nil, inputErr(k.Name, "kernel (%d bytes) does not fit in %d MiB of RAM", l.KernelSize, ramSize>>20)
 	}
@@ -141,6 +149,13 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 			return nil, inputErr(req.Initrd.Name, "initrd (%d bytes) does not fit in RAM: only %d bytes free above %#x in %d MiB",
 				len(l.initrd), uint64(ramSize)-uint64(l.InitrdAddr-ramBase), l.InitrdAddr, ramSize>>20)
 		}
+		// The kernel unpacks the initramfs into RAM: refuse one that
+		// cannot fit, or whose cpio headers claim more than is there.
+		if _, err := initrdSize(l.initrd, uint64(ramSize)); err == errTooBig {
+			return nil, inputErr(req.Initrd.Name, "initrd inflates past the %d MiB of guest RAM", ramSize>>20)
+		} else if err != nil {
+			return nil, inputErr(req.Initrd.Name, "corrupt initrd: %v", err)
+		}
 	}
 	dtb, err := editDTB(req, l)
 	if err != nil {
@@ -155,29 +170,6 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 }
 
 func align(v, a uint32) uint32 { return (v + a - 1) &^ (a - 1) }
-
-func (l *Layout) planUImage(k Image, ramBase, ramSize uint32) error {
-	h := k.Data[:uImageHeaderLen]
-	size := binary.BigEndian.Uint32(h[12:])
-	load := binary.BigEndian.Uint32(h[16:])
-	ep := binary.BigEndian.Uint32(h[20:])
-	arch, typ, comp := h[29], h[30], h[31]
-	switch {
-	case arch != 2: // IH_ARCH_ARM
-		return inputErr(k.Name, "uImage is not for ARM (arch %d)", arch)
-	case typ != 2: // IH_TYPE_KERNEL
-		return inputErr(k.Name, "uImage is not a kernel image (type %d)", typ)
-	case comp != 0:
-		return inputErr(k.Name, "compressed uImage payloads are not supported (compression %d); use a zImage", comp)
-	case uint64(size)+uImageHeaderLen > uint64(len(k.Data)):
-		return inputErr(k.Name, "truncated uImage: header says %d payload bytes, file has %d", size, len(k.Data)-uImageHeaderLen)
-	case load < ramBase || uint64(load-ramBase)+uint64(size) > uint64(ramSize):
-		return inputErr(k.Name, "uImage load address %#x is outside RAM", load)
-	}
-	l.KernelAddr, l.Entry = load, ep
-	l.kernel = k.Data[uImageHeaderLen : uImageHeaderLen+size]
-	return nil
-}
 
 func editDTB(req Request, l *Layout) ([]byte, error) {
 	d := req.DTB
@@ -220,6 +212,8 @@ func editDTB(req Request, l *Layout) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+var zeros [64 << 10]byte
+
 // Memory is where the images are written (the SoC's DRAM).
 type Memory interface {
 	WritePhys(pa uint32, p []byte) bool
@@ -227,6 +221,18 @@ type Memory interface {
 
 // Load writes the planned images into memory.
 func (l *Layout) Load(mem Memory) error {
+	for _, s := range l.segs {
+		if !mem.WritePhys(s.addr, s.data) {
+			return fmt.Errorf("loader: cannot write %d bytes at %#x", len(s.data), s.addr)
+		}
+		for a, end := s.addr+uint32(len(s.data)), s.addr+s.size; a < end; {
+			n := min(end-a, uint32(len(zeros)))
+			if !mem.WritePhys(a, zeros[:n]) {
+				return fmt.Errorf("loader: cannot clear %d bytes at %#x", n, a)
+			}
+			a += n
+		}
+	}
 	for _, part := range []struct {
 		addr uint32
 		data []byte

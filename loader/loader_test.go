@@ -107,23 +107,6 @@ func TestPlanKeepsBootargsAndAddsChosen(t *testing.T) {
 	}
 }
 
-func TestUImage(t *testing.T) {
-	payload := []byte("payload!")
-	h := make([]byte, 64)
-	binary.BigEndian.PutUint32(h[0:], uImageMagic)
-	binary.BigEndian.PutUint32(h[12:], uint32(len(payload)))
-	binary.BigEndian.PutUint32(h[16:], 0x80008000)
-	binary.BigEndian.PutUint32(h[20:], 0x80008000)
-	h[29], h[30], h[31] = 2, 2, 0
-	l, err := Plan(Request{Kernel: Image{"u", append(h, payload...)}, DTB: Image{"d", fakeDTB(t, "")}}, ramBase, ramSize)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l.KernelAddr != 0x80008000 || l.Entry != 0x80008000 || !bytes.Equal(l.kernel, payload) {
-		t.Errorf("uImage layout %#x %#x", l.KernelAddr, l.Entry)
-	}
-}
-
 func TestBadInputs(t *testing.T) {
 	good := fakeDTB(t, "x")
 	trunc := fakeZImage(8192)[:4096]
