@@ -15,6 +15,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 
@@ -51,6 +53,12 @@ func ReadImage(role, path string) (Image, error) {
 	case "initrd":
 		limit = hostfile.InitrdLimit
 	}
+	return ReadImageMax(role, path, limit)
+}
+
+// ReadImageMax is ReadImage with a tighter limit, such as the RAM size
+// for a kernel or initrd: a file that cannot fit is refused unread.
+func ReadImageMax(role, path string, limit int64) (Image, error) {
 	b, err := hostfile.Read(role, path, limit)
 	if err != nil {
 		var he *hostfile.Error
@@ -68,6 +76,9 @@ type Request struct {
 	DTB    Image
 	Initrd *Image  // nil: none
 	Append *string // nil: keep the device tree's bootargs
+	// AnyBoard accepts a device tree whose root compatible does not name
+	// the AST2500 (--dtb-any-board).
+	AnyBoard bool
 }
 
 // Layout is where everything went.
@@ -157,7 +168,7 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 			return nil, inputErr(req.Initrd.Name, "corrupt initrd: %v", err)
 		}
 	}
-	dtb, err := editDTB(req, l)
+	dtb, err := editDTB(req, l, ramBase, ramSize)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +182,11 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 
 func align(v, a uint32) uint32 { return (v + a - 1) &^ (a - 1) }
 
-func editDTB(req Request, l *Layout) ([]byte, error) {
+// SoCCompatible is what the root compatible of an AST2500 board's device
+// tree contains (Linux arch/arm/boot/dts/aspeed-g5.dtsi).
+const SoCCompatible = "aspeed,ast2500"
+
+func editDTB(req Request, l *Layout, ramBase, ramSize uint32) ([]byte, error) {
 	d := req.DTB
 	if len(d.Data) < 4 || binary.BigEndian.Uint32(d.Data) != dt.Magic {
 		return nil, inputErr(d.Name, "not a flattened device tree (no 0xd00dfeed magic)")
@@ -181,23 +196,25 @@ func editDTB(req Request, l *Layout) ([]byte, error) {
 		return nil, inputErr(d.Name, "corrupt device tree: %v", err)
 	}
 	root := fdt.RootNode
+	if !req.AnyBoard {
+		compat, _ := propString(root, "compatible")
+		if !slices.Contains(strings.Split(compat, "\x00"), SoCCompatible) {
+			return nil, inputErr(d.Name, "device tree is for another board (root compatible %q lacks %q); --dtb-any-board boots it anyway",
+				strings.ReplaceAll(compat, "\x00", ", "), SoCCompatible)
+		}
+	}
 	chosen, ok := root.LookupChildByName("chosen")
 	if !ok {
 		chosen = dt.NewNode("chosen")
 		root.Children = append(root.Children, chosen)
 	}
+	setMemory(root, ramBase, ramSize)
 	if req.Append != nil {
 		chosen.Update(dt.PropertyString("bootargs", *req.Append))
 	}
 	if l.initrd != nil {
-		cells := uint32(1)
-		if p, ok := root.LookProperty("#address-cells"); ok {
-			if v, err := p.AsU32(); err == nil {
-				cells = v
-			}
-		}
 		start, end := l.InitrdAddr, l.InitrdAddr+l.InitrdSize
-		if cells == 2 {
+		if cells(root, "#address-cells", 1) == 2 {
 			chosen.Update(dt.PropertyU64("linux,initrd-start", uint64(start)))
 			chosen.Update(dt.PropertyU64("linux,initrd-end", uint64(end)))
 		} else {
@@ -213,6 +230,43 @@ func editDTB(req Request, l *Layout) ([]byte, error) {
 }
 
 var zeros [64 << 10]byte
+
+// setMemory sets /memory reg to the RAM installed, as QEMU does for
+// -m: the first memory node (device_type "memory", or named memory or
+// memory@...) is rewritten, or one is added.
+func setMemory(root *dt.Node, base, size uint32) {
+	ac, sc := cells(root, "#address-cells", 2), cells(root, "#size-cells", 1)
+	var reg []byte
+	for _, c := range []struct{ n, v uint32 }{{ac, base}, {sc, size}} {
+		for i := uint32(1); i < c.n; i++ {
+			reg = binary.BigEndian.AppendUint32(reg, 0)
+		}
+		reg = binary.BigEndian.AppendUint32(reg, c.v)
+	}
+	var mem *dt.Node
+	for _, n := range root.Children {
+		t, _ := propString(n, "device_type")
+		if t == "memory" || n.Name == "memory" || strings.HasPrefix(n.Name, "memory@") {
+			mem = n
+			break
+		}
+	}
+	if mem == nil {
+		mem = dt.NewNode(fmt.Sprintf("memory@%x", base), dt.WithProperty(dt.PropertyString("device_type", "memory")))
+		root.Children = append(root.Children, mem)
+	}
+	mem.Update(dt.Property{Name: "reg", Value: reg})
+}
+
+// cells reads a #address-cells or #size-cells property (1 or 2), or def.
+func cells(n *dt.Node, name string, def uint32) uint32 {
+	if p, ok := n.LookProperty(name); ok {
+		if v, err := p.AsU32(); err == nil && (v == 1 || v == 2) {
+			return v
+		}
+	}
+	return def
+}
 
 // Memory is where the images are written (the SoC's DRAM).
 type Memory interface {

@@ -11,6 +11,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/u-root/u-root/pkg/dt"
+
+	"github.com/ast2500emu/ast2500emu/guest"
 )
 
 // buildCLI builds the command once per test binary run.
@@ -53,6 +57,16 @@ func TestBadInputExitStatus2(t *testing.T) {
 		t.Fatal(err)
 	}
 	zeroList := write("zero.list", []byte("# one bad entry\n/dev/zero\n"))
+	// Issue 18: a device tree whose header claims 1.9 GB of strings.
+	romulus, _ := guest.DTB("aspeed-bmc-opp-romulus.dtb")
+	crafted := append([]byte(nil), romulus...)
+	binary.BigEndian.PutUint32(crafted[32:], 1936027999)
+	craftedDTB := write("crafted.dtb", crafted)
+	virt := &dt.FDT{Header: dt.Header{Magic: dt.Magic, Version: 17, LastCompVersion: 16},
+		RootNode: dt.NewNode("/", dt.WithProperty(dt.PropertyString("compatible", "linux,dummy-virt")))}
+	var vb bytes.Buffer
+	virt.Write(&vb)
+	virtDTB := write("virt.dtb", vb.Bytes())
 
 	cases := []struct {
 		name string
@@ -88,6 +102,15 @@ func TestBadInputExitStatus2(t *testing.T) {
 		{"fifo kernel list", []string{"smoke", "--kernel-list", fifo}, "fifo: expected a regular kernel list file, found a named pipe"},
 		{"zero in kernel list", []string{"smoke", "--kernel-list", zeroList}, "/dev/zero: expected a regular kernel file, found a character device"},
 		{"fifo kernel in list", []string{"smoke", "--kernel", fifo}, "fifo: expected a regular kernel file"},
+
+		// Crafted headers are refused before allocating what they claim.
+		{"dtb claims 1.9 GB of strings", []string{"boot", "--kernel", good, "--dtb", craftedDTB}, "crafted.dtb: corrupt device tree: size_dt_strings 1936027999"},
+		{"dtb for another board", []string{"boot", "--kernel", good, "--dtb", virtDTB}, `virt.dtb: device tree is for another board (root compatible "linux,dummy-virt" lacks "aspeed,ast2500"); --dtb-any-board`},
+
+		// -m takes exactly a supported size (issue 19).
+		{"memory suffix junk", []string{"boot", "-m", "512Mx"}, `-m "512Mx": the AST2500 supports`},
+		{"memory fraction", []string{"boot", "-m", "1.5G"}, `-m "1.5G"`},
+		{"memory wraps", []string{"boot", "-m", "17592186044928M"}, `-m "17592186044928M"`},
 	}
 	for _, c := range cases {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -107,6 +130,11 @@ func TestBadInputExitStatus2(t *testing.T) {
 			code = 0
 		}
 		msg := strings.TrimSpace(stderr.String())
+		if cmd.ProcessState != nil {
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > 200<<10 {
+				t.Errorf("%s: peak RSS %d KiB refusing bad input", c.name, ru.Maxrss)
+			}
+		}
 		if code != 2 {
 			t.Errorf("%s: exit status %d, want 2 (stderr %q)", c.name, code, msg)
 		}

@@ -144,7 +144,7 @@ func (f *flashImage) save() error {
 
 // flashBootRequest builds the direct-boot request from the kernel
 // partition of the --mtd image (--boot direct).
-func (o *bootOptions) flashBootRequest(cmd *cobra.Command, b boards.Board, f *flashImage) (loader.Request, error) {
+func (o *bootOptions) flashBootRequest(cmd *cobra.Command, b boards.Board, f *flashImage, ram uint64) (loader.Request, error) {
 	var req loader.Request
 	if o.kernel != "" {
 		return req, usage("--kernel cannot be combined with --mtd --boot direct (the kernel comes from the image's FIT)")
@@ -171,7 +171,7 @@ func (o *bootOptions) flashBootRequest(cmd *cobra.Command, b boards.Board, f *fl
 	}
 	switch {
 	case o.initrd != "":
-		img, err := loader.ReadImage("initrd", o.initrd)
+		img, err := loader.ReadImageMax("initrd", o.initrd, int64(ram))
 		if err != nil {
 			return req, usageError{err}
 		}
@@ -184,6 +184,7 @@ func (o *bootOptions) flashBootRequest(cmd *cobra.Command, b boards.Board, f *fl
 		a = o.appendS
 	}
 	req.Append = &a
+	req.AnyBoard = o.anyBoard
 	return req, nil
 }
 
