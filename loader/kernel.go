@@ -86,6 +86,34 @@ func (l *Layout) planUImage(k Image, ramBase, ramSize uint32) error {
 
 // planELF loads an ELF executable's PT_LOAD segments.
 func (l *Layout) planELF(k Image, ramBase, ramSize uint32) error {
+	// debug/elf allocates per section and program header the header
+	// claims: check the tables lie in the file first (ELF32 layout).
+	d := k.Data
+	if len(d) < 52 || d[4] != byte(elf.ELFCLASS32) || d[5] != byte(elf.ELFDATA2LSB) {
+		return inputErr(k.Name, "ELF is not 32-bit little-endian ARM (a %d-byte file, class %d, data %d)", len(d), d[min(4, len(d)-1)], d[min(5, len(d)-1)])
+	}
+	le := binary.LittleEndian
+	for _, t := range []struct {
+		name           string
+		off            uint32
+		num, entsize   uint16
+		wantEnt, maxNo uint16
+	}{
+		{"program header", le.Uint32(d[28:]), le.Uint16(d[44:]), le.Uint16(d[42:]), 32, 256},
+		{"section header", le.Uint32(d[32:]), le.Uint16(d[48:]), le.Uint16(d[46:]), 40, 4096},
+	} {
+		if t.num == 0 {
+			continue
+		}
+		switch {
+		case t.entsize != t.wantEnt:
+			return inputErr(k.Name, "ELF %s size %d: expected %d", t.name, t.entsize, t.wantEnt)
+		case t.num > t.maxNo:
+			return inputErr(k.Name, "ELF claims %d %ss (at most %d taken)", t.num, t.name, t.maxNo)
+		case uint64(t.off)+uint64(t.num)*uint64(t.entsize) > uint64(len(d)):
+			return inputErr(k.Name, "ELF %s table (%d at %#x) runs past the end of the file (%d bytes)", t.name, t.num, t.off, len(d))
+		}
+	}
 	f, err := elf.NewFile(bytes.NewReader(k.Data))
 	if err != nil {
 		return inputErr(k.Name, "corrupt ELF: %v", err)

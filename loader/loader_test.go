@@ -20,7 +20,7 @@ func fakeZImage(size int) []byte {
 	return b
 }
 
-func fakeDTB(t *testing.T, bootargs string) []byte {
+func fakeDTB(t testing.TB, bootargs string) []byte {
 	t.Helper()
 	root := dt.NewNode("/", dt.WithProperty(dt.PropertyU32("#address-cells", 1), dt.PropertyU32("#size-cells", 1),
 		dt.PropertyString("compatible", "test,board\x00aspeed,ast2500")))
@@ -144,7 +144,7 @@ func TestReadImageMissing(t *testing.T) {
 	}
 }
 
-func fakeDTBWithChild(t *testing.T, child string) []byte {
+func fakeDTBWithChild(t testing.TB, child string) []byte {
 	t.Helper()
 	root := dt.NewNode("/", dt.WithProperty(dt.PropertyU32("#address-cells", 1), dt.PropertyU32("#size-cells", 1),
 		dt.PropertyString("compatible", "test,board\x00aspeed,ast2500")),
