@@ -17,6 +17,7 @@ type Call struct {
 	Count     int     `json:"count"`
 	Tail      bool    `json:"tail,omitempty"`
 	Exception int     `json:"exception,omitempty"`
+	Root      bool    `json:"root,omitempty"` // traced as a root of its own: see that root's trees
 	Calls     []*Call `json:"calls,omitempty"`
 	sig       uint64
 }
@@ -45,13 +46,16 @@ func Fold(nodes []*Node) []*Call {
 }
 
 func foldNode(n *Node) *Call {
-	c := &Call{Name: n.Name, Count: 1, Tail: n.Tail, Exception: n.Exception, Calls: Fold(n.Children)}
+	c := &Call{Name: n.Name, Count: 1, Tail: n.Tail, Exception: n.Exception, Root: n.Root, Calls: Fold(n.Children)}
 	h := fnv.New64a()
 	var b [8]byte
 	h.Write([]byte(n.Name))
 	b[0] = 0
 	if n.Tail {
 		b[0] = 1
+	}
+	if n.Root {
+		b[0] |= 2
 	}
 	b[1] = byte(n.Exception)
 	h.Write(b[:2])
@@ -117,6 +121,9 @@ func label(c *Call) string {
 	}
 	if c.Tail {
 		s += " (tail call)"
+	}
+	if c.Root {
+		s += " (own tree)"
 	}
 	return s
 }
