@@ -22,11 +22,15 @@ func ReadJSON(r io.Reader) ([]Root, error) {
 // Focus keeps, beneath each root, only the calls for which keep is true
 // and the calls leading to them; siblings that become identical are folded
 // again (their counts added). Roots whose trees keep nothing beneath them
-// keep their entry count and lose their trees. A root's own name is
-// always kept.
+// keep their entry count and lose their trees; a root that keep names
+// itself keeps its trees whole.
 func Focus(rs []Root, keep func(name string) bool) []Root {
 	out := make([]Root, 0, len(rs))
 	for _, r := range rs {
+		if keep(r.Root) {
+			out = append(out, r)
+			continue
+		}
 		var trees []*Call
 		for _, c := range r.Trees {
 			if p := prune(c, keep); p != nil && len(p.Calls) > 0 {

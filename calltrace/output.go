@@ -156,10 +156,11 @@ type edge struct {
 type graph struct {
 	funcs []string
 	edges map[string][]*edge
+	roots map[string]bool // functions traced as roots of their own
 }
 
 func buildGraph(trees []*Call) *graph {
-	g := &graph{edges: map[string][]*edge{}}
+	g := &graph{edges: map[string][]*edge{}, roots: map[string]bool{}}
 	seen := map[string]bool{}
 	type item struct {
 		c    *Call
@@ -175,6 +176,9 @@ func buildGraph(trees []*Call) *graph {
 		if !seen[it.c.Name] {
 			seen[it.c.Name] = true
 			g.funcs = append(g.funcs, it.c.Name)
+		}
+		if it.c.Root {
+			g.roots[it.c.Name] = true
 		}
 		for _, k := range it.c.Calls {
 			n := it.mult * k.Count
@@ -210,6 +214,9 @@ func writeBoxes(w *bufio.Writer, rs []Root) {
 				if e.tail {
 					s += " (tail call)"
 				}
+				if g.roots[e.to] {
+					s += " (own tree)"
+				}
 				fmt.Fprintf(w, "  |--> %s\n", s)
 			}
 			w.WriteString("\n")
@@ -227,6 +234,9 @@ func writeDot(w *bufio.Writer, rs []Root) {
 			shape := ""
 			if strings.HasPrefix(f, "[") {
 				shape = ", shape=ellipse"
+			}
+			if g.roots[f] {
+				shape = ", peripheries=2" // its own trees are under its root
 			}
 			fmt.Fprintf(w, "    %s [label=%q%s];\n", id(f), f, shape)
 		}

@@ -35,6 +35,13 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	known := false
+	for _, f := range calltrace.Formats {
+		known = known || f == *format
+	}
+	if !known {
+		return fmt.Errorf("-format %s: unknown format (want one of %s)", *format, strings.Join(calltrace.Formats, ", "))
+	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("want one input file (a --trace-format json result)")
 	}
