@@ -55,8 +55,11 @@ PROMPT='ast2500emu:/# $'
 
 # Functions of the network stack: what the pictures keep (with the calls
 # that lead to them).
-NET='^(__sys_|__sock_|sock_|sk_|inet|tcp|__tcp|udp|__udp|ip_|__ip|ipv4|neigh|__neigh|arp|dev_|__dev|sch_|__qdisc|ftgmac|napi|__napi|netif|__netif|net_rx|skb_copy_datagram|unix_|\[irq\])'
+NET='^(__sys_|__sock_|sock_|sk_|inet|tcp|__tcp|udp|__udp|ip_|__ip|ipv4|neigh|__neigh|arp|dev_|__dev|sch_|__qdisc|ftgmac|napi|__napi|netif|__netif|net_rx|skb_copy_datagram|unix_)'
 BOOTFOCUS='^(sock_register|proto_register)$'
+# Small roots drawn whole (the driver's TX with its [irq], the interrupt
+# handler, the ARP request).
+WHOLE=,ftgmac100_hard_start_xmit,ftgmac100_interrupt,arp_solicit,
 
 # The roots drawn as pictures, one SVG each, per part.
 SVG_study=__sys_socket,__sys_bind,__sys_listen,__sys_connect,__sys_accept4,ksys_write,ksys_read,close_fd,__fput
@@ -77,7 +80,9 @@ render() {
 	done
 	local r
 	for r in ${roots//,/ }; do
-		"$CG" -format dot -roots "$r" -focus "$focus" "$OUT/$name.json" |
+		local f=$focus
+		[[ $WHOLE == *",$r,"* ]] && f=.
+		"$CG" -format dot -roots "$r" -focus "$f" "$OUT/$name.json" |
 			dot -Tsvg -o "$OUT/$name-$r.svg"
 	done
 	echo "wrote $OUT/$name.{tree,boxes,dot} and $OUT/$name-*.svg"
