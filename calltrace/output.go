@@ -17,6 +17,7 @@ type Call struct {
 	Count     int     `json:"count"`
 	Tail      bool    `json:"tail,omitempty"`
 	Exception int     `json:"exception,omitempty"`
+	Root      bool    `json:"root,omitempty"` // traced as a root of its own: see that root's trees
 	Calls     []*Call `json:"calls,omitempty"`
 	sig       uint64
 }
@@ -45,13 +46,16 @@ func Fold(nodes []*Node) []*Call {
 }
 
 func foldNode(n *Node) *Call {
-	c := &Call{Name: n.Name, Count: 1, Tail: n.Tail, Exception: n.Exception, Calls: Fold(n.Children)}
+	c := &Call{Name: n.Name, Count: 1, Tail: n.Tail, Exception: n.Exception, Root: n.Root, Calls: Fold(n.Children)}
 	h := fnv.New64a()
 	var b [8]byte
 	h.Write([]byte(n.Name))
 	b[0] = 0
 	if n.Tail {
 		b[0] = 1
+	}
+	if n.Root {
+		b[0] |= 2
 	}
 	b[1] = byte(n.Exception)
 	h.Write(b[:2])
@@ -118,6 +122,9 @@ func label(c *Call) string {
 	if c.Tail {
 		s += " (tail call)"
 	}
+	if c.Root {
+		s += " (own tree)"
+	}
 	return s
 }
 
@@ -149,10 +156,11 @@ type edge struct {
 type graph struct {
 	funcs []string
 	edges map[string][]*edge
+	roots map[string]bool // functions traced as roots of their own
 }
 
 func buildGraph(trees []*Call) *graph {
-	g := &graph{edges: map[string][]*edge{}}
+	g := &graph{edges: map[string][]*edge{}, roots: map[string]bool{}}
 	seen := map[string]bool{}
 	type item struct {
 		c    *Call
@@ -168,6 +176,9 @@ func buildGraph(trees []*Call) *graph {
 		if !seen[it.c.Name] {
 			seen[it.c.Name] = true
 			g.funcs = append(g.funcs, it.c.Name)
+		}
+		if it.c.Root {
+			g.roots[it.c.Name] = true
 		}
 		for _, k := range it.c.Calls {
 			n := it.mult * k.Count
@@ -203,6 +214,9 @@ func writeBoxes(w *bufio.Writer, rs []Root) {
 				if e.tail {
 					s += " (tail call)"
 				}
+				if g.roots[e.to] {
+					s += " (own tree)"
+				}
 				fmt.Fprintf(w, "  |--> %s\n", s)
 			}
 			w.WriteString("\n")
@@ -220,6 +234,9 @@ func writeDot(w *bufio.Writer, rs []Root) {
 			shape := ""
 			if strings.HasPrefix(f, "[") {
 				shape = ", shape=ellipse"
+			}
+			if g.roots[f] {
+				shape = ", peripheries=2" // its own trees are under its root
 			}
 			fmt.Fprintf(w, "    %s [label=%q%s];\n", id(f), f, shape)
 		}

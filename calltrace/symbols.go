@@ -5,7 +5,9 @@
 // LR alone), returns, and exceptions taken in the middle of a call.
 //
 // Symbols come from the vmlinux ELF's .symtab (debug/elf, STT_FUNC
-// entries) or from a System.map (text symbols, types t/T/w/W). Call
+// entries), from a System.map (text symbols, types t/T/w/W) or from a
+// dump of the running kernel's /proc/kallsyms (System.map's format, module
+// symbols annotated "[module]"; a console capture of it works too). Call
 // stacks are kept per kernel stack: on 32-bit ARM Linux a task's
 // thread_info sits at the base of its 8 KiB kernel stack, so SP &^ 8191
 // names the task (arch/arm/include/asm/thread_info.h, THREAD_SIZE), which
@@ -19,6 +21,7 @@ package calltrace
 import (
 	"bufio"
 	"debug/elf"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -42,7 +45,9 @@ type Symbols struct {
 }
 
 // LoadSymbols reads a vmlinux ELF or, when the file is not ELF, a
-// System.map. The file must be a regular file (internal/hostfile).
+// System.map or a /proc/kallsyms dump (ParseKallsyms: a console log
+// holding one is accepted). The file must be a regular file
+// (internal/hostfile).
 func LoadSymbols(path string) (*Symbols, error) {
 	f, _, err := hostfile.Open("symbols", path, hostfile.SymbolsLimit)
 	if err != nil {
@@ -57,10 +62,90 @@ func LoadSymbols(path string) (*Symbols, error) {
 		return nil, err
 	}
 	s, err := ParseSystemMap(io.LimitReader(f, hostfile.TextLimit*64))
+	if err != nil && !errors.Is(err, errHidden) {
+		// Not a clean map: a kallsyms dump captured from a console,
+		// with the prompt and other lines around it?
+		if _, serr := f.Seek(0, io.SeekStart); serr != nil {
+			return nil, serr
+		}
+		if ks, kerr := ParseKallsyms(io.LimitReader(f, hostfile.TextLimit*64)); kerr == nil {
+			return ks, nil
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
+}
+
+// errHidden: every address is zero, which is how /proc/kallsyms reads
+// for a user without CAP_SYSLOG or with kernel.kptr_restrict=2.
+var errHidden = errors.New("all symbol addresses are zero (kallsyms read with kernel.kptr_restrict set or without CAP_SYSLOG: read it as root after \"echo 0 > /proc/sys/kernel/kptr_restrict\")")
+
+// ParseKallsyms reads a /proc/kallsyms dump ("ADDR TYPE NAME" or "ADDR
+// TYPE NAME\t[module]", kernel/kallsyms.c s_show) leniently: carriage
+// returns are dropped and lines that are not symbols (a shell prompt, the
+// echoed command, kernel messages in a console capture) are skipped, so
+// the console log of "cat /proc/kallsyms" can be used as it is. Module
+// symbols are kept under their plain names; where a name repeats, the
+// first wins for lookup by name. Only 32-bit addresses are accepted.
+func ParseKallsyms(r io.Reader) (*Symbols, error) {
+	var syms []Symbol
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	seen := 0
+	for sc.Scan() {
+		fs := strings.Fields(strings.ReplaceAll(sc.Text(), "\r", ""))
+		if len(fs) < 3 || len(fs) > 4 || len(fs[0]) != 8 || len(fs[1]) != 1 {
+			continue
+		}
+		if len(fs) == 4 && !(strings.HasPrefix(fs[3], "[") && strings.HasSuffix(fs[3], "]")) {
+			continue
+		}
+		a, err := strconv.ParseUint(fs[0], 16, 32)
+		if err != nil {
+			continue
+		}
+		seen++
+		if y, ok := textSymbol(uint32(a), fs[1], fs[2]); ok {
+			syms = append(syms, y)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if seen == 0 {
+		return nil, fmt.Errorf("not a kallsyms dump: no \"ADDR TYPE NAME\" lines")
+	}
+	return finishMap(syms)
+}
+
+// textSymbol keeps the function symbols of a map line: types t/T (text)
+// and w/W (weak), not the assembler's local labels.
+func textSymbol(addr uint32, typ, name string) (Symbol, bool) {
+	switch typ {
+	case "t", "T", "w", "W":
+	default:
+		return Symbol{}, false
+	}
+	if strings.HasPrefix(name, "$") || strings.HasPrefix(name, ".L") {
+		return Symbol{}, false
+	}
+	return Symbol{Addr: addr &^ 1, Name: name}, true
+}
+
+func finishMap(syms []Symbol) (*Symbols, error) {
+	if len(syms) == 0 {
+		return nil, fmt.Errorf("not a System.map: no text symbols")
+	}
+	zero := true
+	for _, y := range syms {
+		zero = zero && y.Addr == 0
+	}
+	if zero {
+		return nil, errHidden
+	}
+	return NewSymbols(syms), nil
 }
 
 // LoadELF reads the function symbols of an ARM ELF file.
@@ -114,23 +199,14 @@ func ParseSystemMap(r io.Reader) (*Symbols, error) {
 		if err != nil {
 			return nil, fmt.Errorf("line %d: bad address %q", n, fs[0])
 		}
-		switch fs[1] {
-		case "t", "T", "w", "W":
-		default:
-			continue
+		if y, ok := textSymbol(uint32(a), fs[1], fs[2]); ok {
+			syms = append(syms, y)
 		}
-		if strings.HasPrefix(fs[2], "$") || strings.HasPrefix(fs[2], ".L") {
-			continue
-		}
-		syms = append(syms, Symbol{Addr: uint32(a) &^ 1, Name: fs[2]})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	if len(syms) == 0 {
-		return nil, fmt.Errorf("not a System.map: no text symbols")
-	}
-	return NewSymbols(syms), nil
+	return finishMap(syms)
 }
 
 // NewSymbols builds a table from a list (any order). Where several names

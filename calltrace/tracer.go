@@ -20,6 +20,7 @@ type Node struct {
 	Name      string
 	Tail      bool // entered by a tail call (a branch that kept LR)
 	Exception int
+	Root      bool // a root entered beneath another root: a leaf here, recorded as its own tree
 	Children  []*Node
 }
 
@@ -230,6 +231,23 @@ func (t *Tracer) after(pc uint32) {
 		return
 	}
 	top := &fs[len(fs)-1]
+	if name, isRoot := t.roots[sym.Addr]; isRoot && (call || sym.Addr != top.fn) {
+		// A root beneath another root (ip_queue_xmit beneath
+		// ksys_write): a leaf in the outer tree, and a tree of its own,
+		// so that each layer of a stack reads on its own.
+		if leaf := t.newNode(top, name, !call, 0); leaf != nil {
+			leaf.Root = true
+		}
+		n := &Node{Name: name}
+		t.nodes++
+		t.calls[name] = append(t.calls[name], n)
+		if call {
+			st.frames = append(fs, frame{ret: lr, sp: sp, fn: sym.Addr, node: n})
+		} else {
+			top.fn, top.node, top.depth = sym.Addr, n, 0
+		}
+		return
+	}
 	if call {
 		n := t.newNode(top, sym.Name, false, 0)
 		st.frames = append(fs, frame{ret: lr, sp: sp, fn: sym.Addr, node: n, depth: top.depth + 1})

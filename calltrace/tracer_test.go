@@ -161,15 +161,19 @@ func TestTree(t *testing.T) {
 
 func TestNestedRootAndDepth(t *testing.T) {
 	tr := runProg(t, []string{"a", "c"}, 1)
+	// c, a root called from a (another root), is a leaf of a's trees
+	// and has trees of its own, limited to depth 1 from c.
 	want := `# a: 2 entries
 a
   b x2
   [irq]
-  c
+  c (own tree)
 a
   b x2
-  c
-# c: 0 entries
+  c (own tree)
+# c: 2 entries
+c x2
+  e
 `
 	if got := format(t, tr, "tree"); got != want {
 		t.Errorf("tree:\n%s\nwant:\n%s", got, want)
@@ -305,9 +309,9 @@ func TestContextSwitch(t *testing.T) {
 	want := `# main: 1 entries
 main
   sw
-  f
-# f: 1 entries
-f
+  f (own tree)
+# f: 2 entries
+f x2
 `
 	if got := format(t, tr, "tree"); got != want {
 		t.Errorf("tree:\n%s\nwant:\n%s", got, want)

@@ -31,7 +31,7 @@ type callOptions struct {
 
 func (c *callOptions) register(f *pflag.FlagSet) {
 	f.StringVar(&c.roots, "trace-calls", "", "record the kernel calls made beneath these functions (comma-separated names) every time the guest enters them; needs --vmlinux")
-	f.StringVar(&c.vmlinux, "vmlinux", "", "with --trace-calls: kernel symbols, a vmlinux ELF or a System.map (bundled guest: guest/images/vmlinux)")
+	f.StringVar(&c.vmlinux, "vmlinux", "", "with --trace-calls or --profile: kernel symbols: a vmlinux ELF, a System.map or a /proc/kallsyms dump (a console capture of cat /proc/kallsyms works; bundled guest: guest/images/vmlinux)")
 	f.IntVar(&c.depth, "trace-depth", 0, "with --trace-calls: call levels recorded beneath a root (0: no limit)")
 	f.StringVar(&c.out, "trace-out", "", "with --trace-calls: write the call graphs to FILE (default: stderr on exit)")
 	f.StringVar(&c.format, "trace-format", "tree", "with --trace-calls: output format: tree, boxes, dot, json")

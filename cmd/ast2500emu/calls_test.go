@@ -173,3 +173,62 @@ func TestGuestProfile(t *testing.T) {
 		t.Errorf("no [user] line")
 	}
 }
+
+// TestTraceCallsKallsyms is the recipe for a kernel without a vmlinux at
+// hand: one run captures /proc/kallsyms through the console
+// (--console-log; --allow stall because symbol names such as
+// hung_task_panic look like a stall report), and a second run traces with
+// that capture as the symbol source. The capture must agree with the
+// bundled System.map and drive the same study as the vmlinux does.
+func TestTraceCallsKallsyms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots the guest twice")
+	}
+	sysmap := "../../guest/images/System.map"
+	if _, err := os.Stat(sysmap); err != nil {
+		t.Skip("no System.map")
+	}
+	exe := buildCLI(t)
+	dir := t.TempDir()
+	capture := filepath.Join(dir, "kallsyms.txt")
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(exe, append([]string{"smoke", "--deterministic", "--log", "/dev/null", "--timeout", "20m"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("smoke %v: %v\n%s", args, err, out)
+		}
+	}
+	run("--allow", "stall", "--expect", "ast2500emu:/# $", "--send", `cat /proc/kallsyms\n`,
+		"--expect", "ast2500emu:/# $", "--send", `poweroff\n`, "--expect", "System halted", "--console-log", capture)
+	ks, err := calltrace.LoadSymbols(capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := calltrace.LoadSymbols(sysmap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ks.Len() < sm.Len()*9/10 {
+		t.Errorf("capture has %d functions, System.map %d", ks.Len(), sm.Len())
+	}
+	for _, n := range []string{"start_kernel", "__sys_socket", "inet_create", "tcp_v4_connect", "ftgmac100_poll"} {
+		a, err1 := ks.Resolve(n)
+		b, err2 := sm.Resolve(n)
+		if err1 != nil || err2 != nil || a != b {
+			t.Errorf("%s: kallsyms %#x %v, System.map %#x %v", n, a, err1, b, err2)
+		}
+	}
+	out := filepath.Join(dir, "calls.tree")
+	run("--expect", "ast2500emu:/# $", "--send", `netstudy selftest\n`, "--expect", "netstudy selftest ok",
+		"--expect", "ast2500emu:/# $", "--send", `poweroff\n`, "--expect", "System halted",
+		"--trace-calls", "__sys_socket,__sys_connect", "--vmlinux", capture, "--trace-depth", "6", "--trace-out", out)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"# __sys_socket:", "inet_create", "tcp_v4_init_sock", "# __sys_connect:", "tcp_v4_connect", "tcp_connect"} {
+		if !strings.Contains(string(b), n) {
+			t.Errorf("the kallsyms-driven trace lacks %q", n)
+		}
+	}
+}
