@@ -320,7 +320,7 @@ func TestAllTimersAndOffsets(t *testing.T) {
 		t.Fatal("unknown/write-only offsets not zero")
 	}
 	r.wr(0x100, 1)
-	if !bytes.Contains(r.log.Bytes(), []byte("unimplemented: timer")) {
+	if !bytes.Contains(r.log.Bytes(), []byte("msg=unimplemented dev=timer")) {
 		t.Fatal("unknown offset not logged")
 	}
 }

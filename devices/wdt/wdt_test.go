@@ -272,7 +272,7 @@ func TestUnknownAndSubWord(t *testing.T) {
 		t.Fatal("unknown offset not zero")
 	}
 	r.wr(0x24, 1)
-	if !bytes.Contains(r.log.Bytes(), []byte("unimplemented: wdt")) {
+	if !bytes.Contains(r.log.Bytes(), []byte("msg=unimplemented dev=wdt")) {
 		t.Fatal("unknown offset not logged")
 	}
 	r.w.Write(RegReload+2, 2, 0x0001)
