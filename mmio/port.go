@@ -78,7 +78,7 @@ func (p *Port) Read(off uint32, size int) uint32 {
 	}
 	v, ok := p.regs.ReadReg(off&^3, Lanes(off, size))
 	if !ok {
-		p.log.Unimplemented(p.name, off&^3, false, 0)
+		p.log.Unimplemented(p.name, off, false, 0)
 		return 0
 	}
 	return ReadSub(v, off, size)
@@ -91,6 +91,6 @@ func (p *Port) Write(off uint32, size int, val uint32) {
 		return
 	}
 	if !p.regs.WriteReg(off&^3, WriteSub(0, off, size, val), Lanes(off, size)) {
-		p.log.Unimplemented(p.name, off&^3, true, val)
+		p.log.Unimplemented(p.name, off, true, val)
 	}
 }
