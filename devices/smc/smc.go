@@ -98,22 +98,23 @@ type Config struct {
 	Log        *mmio.Log
 }
 
-// FMC returns the AST2500 FMC configuration.
-func FMC() Config {
-	return Config{Name: "fmc", NumCS: 3, WindowBase: 0x20000000, WindowSize: 256 << 20,
+// FMC returns the AST2500 FMC configuration for a flash window at base of
+// size bytes (the SoC's memory map says where).
+func FMC(base, size uint32) Config {
+	return Config{Name: "fmc", NumCS: 3, WindowBase: base, WindowSize: size,
 		Segments:  [][2]uint32{{0, 128 << 20}, {128 << 20, 160 << 20}, {160 << 20, 192 << 20}},
 		ConfReset: 0x2A, HasDMA: true}
 }
 
 // SPI1 returns the AST2500 SPI1 controller configuration.
-func SPI1() Config {
-	return Config{Name: "spi1", NumCS: 2, WindowBase: 0x30000000, WindowSize: 128 << 20,
+func SPI1(base, size uint32) Config {
+	return Config{Name: "spi1", NumCS: 2, WindowBase: base, WindowSize: size,
 		Segments: [][2]uint32{{0, 128 << 20}, {128 << 20, 128 << 20}}}
 }
 
 // SPI2 returns the AST2500 SPI2 controller configuration.
-func SPI2() Config {
-	return Config{Name: "spi2", NumCS: 2, WindowBase: 0x38000000, WindowSize: 128 << 20,
+func SPI2(base, size uint32) Config {
+	return Config{Name: "spi2", NumCS: 2, WindowBase: base, WindowSize: size,
 		Segments: [][2]uint32{{0, 64 << 20}, {64 << 20, 128 << 20}}}
 }
 

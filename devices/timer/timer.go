@@ -54,9 +54,6 @@ import (
 // NumTimers is the number of timers in the block.
 const NumTimers = 8
 
-// VICSources are the VIC inputs of timers 1..8 (aspeed-g5.dtsi).
-var VICSources = [NumTimers]int{16, 17, 18, 35, 36, 37, 38, 39}
-
 // Register offsets.
 const (
 	RegCount    = 0x00 // + TimerBase(i)
