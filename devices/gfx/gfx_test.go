@@ -2,6 +2,7 @@ package gfx
 
 import (
 	"bytes"
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"math/rand"
 	"testing"
 
@@ -196,21 +197,10 @@ func TestStatusW1CAndStorage(t *testing.T) {
 func TestRandomAccessNoPanic(t *testing.T) {
 	r := newRig(true)
 	r.g.log.Quiet = true
-	rng := rand.New(rand.NewSource(4))
-	sizes := []int{1, 2, 4, 3}
-	for i := 0; i < 30000; i++ {
-		off := uint32(rng.Intn(0x1100))
-		if rng.Intn(2) == 0 {
-			off = uint32(0x60 + rng.Intn(0x10))
-		}
-		size := sizes[rng.Intn(len(sizes))]
-		switch rng.Intn(5) {
-		case 0, 1:
-			r.g.Read(off, size)
-		case 2, 3:
-			r.g.Write(off, size, rng.Uint32())
-		default:
-			r.run(uint64(rng.Intn(3 * FramePeriodNs)))
-		}
-	}
+	devtest.Fuzz{
+		Seed: 4, Steps: 30000, Hot: 0x70, Sizes: []int{1, 2, 4, 3},
+		Actions: []func(*rand.Rand){
+			func(rng *rand.Rand) { r.run(uint64(rng.Intn(3 * FramePeriodNs))) },
+		},
+	}.Run(t, r.g)
 }
