@@ -13,12 +13,7 @@ func TestRandomAccessNoPanic(t *testing.T) {
 	r := newRig(t)
 	devtest.Fuzz{
 		Seed: 1, Span: 0x30,
-		Value: func(rng *rand.Rand) uint32 {
-			if rng.Intn(2) == 0 {
-				return rng.Uint32() & 0xfff
-			}
-			return rng.Uint32()
-		},
+		Value: devtest.Small(0x1000),
 		Actions: []func(*rand.Rand){
 			func(*rand.Rand) { r.w.Write(RegRestart, 4, RestartMagic) },
 			func(rng *rand.Rand) { r.w.Write(RegCtrl, 4, rng.Uint32()&0xfff) },

@@ -112,3 +112,14 @@ func (f Fuzz) Run(t testing.TB, d mmio.Device) {
 		}
 	}
 }
+
+// Small is a Fuzz.Value that draws half of the values below limit (small
+// counts and reloads, so events happen soon) and the others anywhere.
+func Small(limit uint32) func(*rand.Rand) uint32 {
+	return func(r *rand.Rand) uint32 {
+		if r.Intn(2) == 0 {
+			return r.Uint32() % limit
+		}
+		return r.Uint32()
+	}
+}
