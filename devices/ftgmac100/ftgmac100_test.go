@@ -3,10 +3,10 @@ package ftgmac100
 import (
 	"bytes"
 	"encoding/binary"
-	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"hash/crc32"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
 )
 

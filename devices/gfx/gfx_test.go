@@ -2,18 +2,16 @@ package gfx
 
 import (
 	"bytes"
-	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"math/rand"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
-	"github.com/ast2500emu/ast2500emu/vclock"
 )
 
 type rig struct {
 	g     *GFX
-	clk   *vclock.Clock
-	insns uint64
+	clk   *devtest.Clock
 	irq   bool
 	edges int
 	log   bytes.Buffer
@@ -28,29 +26,14 @@ func newRig(clocked bool) *rig {
 		r.irq = l
 	}), mmio.NewLog(&r.log))
 	if clocked {
-		r.clk = vclock.New(1000) // 1 ns per instruction
-		r.clk.Attach(&r.insns)
-		r.g.AttachClock(r.clk)
+		r.clk = devtest.NewClock()
+		r.g.AttachClock(r.clk.Clock)
 	}
 	return r
 }
 
 // run advances guest time by ns, firing due timers.
-func (r *rig) run(ns uint64) {
-	end := r.clk.Now() + ns
-	for {
-		next, ok := r.clk.Next()
-		if !ok || next > end {
-			break
-		}
-		if next > r.clk.Now() {
-			r.insns += next - r.clk.Now()
-		}
-		r.clk.RunDue()
-	}
-	r.insns += end - r.clk.Now()
-	r.clk.RunDue()
-}
+func (r *rig) run(ns uint64) { r.clk.Advance(ns) }
 
 // probeAndEnable replays aspeed_gfx_load's register writes and the first
 // modeset of an 800x600@60 XRGB8888 mode with vblank enabled.

@@ -3,11 +3,11 @@ package i2c
 import (
 	"errors"
 	"fmt"
-	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"math/rand"
 	"reflect"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
 	"github.com/ast2500emu/ast2500emu/vclock"
 )

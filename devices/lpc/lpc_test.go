@@ -2,10 +2,10 @@ package lpc
 
 import (
 	"bytes"
-	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"math/rand"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
 )
 

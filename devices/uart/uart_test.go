@@ -2,10 +2,10 @@ package uart
 
 import (
 	"bytes"
-	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"io"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
 	"github.com/ast2500emu/ast2500emu/vclock"
 )

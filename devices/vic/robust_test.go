@@ -1,10 +1,10 @@
 package vic
 
 import (
-	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"math/rand"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
 )
 
