@@ -6,6 +6,7 @@
 // RomulusLayout is the static flash layout of Linux
 // arch/arm/boot/dts/openbmc-flash-layout.dtsi (32 MiB FMC CS0 flash), the
 // same partitions the romulus device tree declares.
+
 package guest
 
 import (

@@ -12,6 +12,7 @@
 // flash layout (meta-phosphor's image_types_phosphor.bbclass, the romulus
 // and evb device trees' "kernel" partition) puts it at offset 0x80000.
 // The tree is read with u-root's pkg/dt.
+
 package loader
 
 import (

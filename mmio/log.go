@@ -1,25 +1,37 @@
 package mmio
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sync"
 )
 
-// Log reports device-level events to the user. It keeps two streams apart:
-// Unimplemented (a register the model does not implement: printed once per
-// device/offset/direction) and GuestError (the guest did something the
-// hardware would reject or that makes no sense: every occurrence, rate
-// limited). Both go to the same writer, tagged, so they can be grepped apart.
+// Log reports device-level events to the user through log/slog. It keeps
+// two streams apart, as QEMU's -d unimp and -d guest_errors do:
+//
+//   - Unimplemented: a register the model does not implement. Logged once
+//     per device/offset/direction, at LevelUnimp (below Info), so it is
+//     off unless the log's level admits it (a log file, or -d unimp).
+//   - GuestError: the guest did something the hardware would reject or
+//     that makes no sense. Every occurrence at Warn, rate limited.
+//
+// Records carry the attributes dev, off, dir and val (unimplemented) or
+// dev (guest errors), so the two streams can be told apart and filtered.
 type Log struct {
 	mu       sync.Mutex
-	w        io.Writer
+	logger   *slog.Logger
+	level    *slog.LevelVar
 	seen     map[logKey]bool
 	guestN   int
 	Quiet    bool // drop everything (tests that expect noise)
-	MaxGuest int  // guest-error lines printed before going silent (0: 1000)
+	MaxGuest int  // guest-error records logged before going silent (0: 1000)
 }
+
+// LevelUnimp is the slog level of unimplemented-register records.
+const LevelUnimp = slog.LevelDebug
 
 type logKey struct {
 	dev   string
@@ -27,19 +39,49 @@ type logKey struct {
 	write bool
 }
 
-// NewLog returns a Log writing to w (os.Stderr when nil).
+// NewLog returns a Log writing text records to w, unimplemented registers
+// included (a log file: everything). With w nil it writes to os.Stderr and
+// leaves unimplemented registers out until ShowUnimplemented.
 func NewLog(w io.Writer) *Log {
+	lv := new(slog.LevelVar)
 	if w == nil {
 		w = os.Stderr
+		lv.Set(slog.LevelInfo)
+	} else {
+		lv.Set(LevelUnimp)
 	}
-	return &Log{w: w, seen: map[logKey]bool{}}
+	h := slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv, ReplaceAttr: dropTime})
+	return &Log{logger: slog.New(h), level: lv, seen: map[logKey]bool{}}
 }
 
-// Default is the process-wide log used when a device is given none.
+// NewSlog returns a Log that sends its records to logger (whose handler
+// decides levels and destination).
+func NewSlog(logger *slog.Logger) *Log {
+	return &Log{logger: logger, seen: map[logKey]bool{}}
+}
+
+// dropTime removes the wall-clock time from records: device logs describe
+// the guest, and deterministic runs must not differ by host time.
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
+}
+
+// ShowUnimplemented lets unimplemented-register records through (-d unimp).
+func (l *Log) ShowUnimplemented() {
+	if l.level != nil {
+		l.level.Set(LevelUnimp)
+	}
+}
+
+// Default is the process-wide log used when a device is given none: guest
+// errors on stderr, unimplemented registers hidden.
 var Default = NewLog(nil)
 
 // Unimplemented records an access to a register that the model does not
-// implement. It prints once per (device, offset, direction).
+// implement. It logs once per (device, offset, direction).
 func (l *Log) Unimplemented(dev string, off uint32, write bool, val uint32) {
 	if l == nil {
 		l = Default
@@ -52,11 +94,13 @@ func (l *Log) Unimplemented(dev string, off uint32, write bool, val uint32) {
 		return
 	}
 	l.seen[k] = true
+	attrs := []slog.Attr{slog.String("dev", dev), slog.String("off", fmt.Sprintf("0x%03x", off))}
 	if write {
-		fmt.Fprintf(l.w, "unimplemented: %s: write 0x%x to offset 0x%03x\n", dev, val, off)
+		attrs = append(attrs, slog.String("dir", "write"), slog.String("val", fmt.Sprintf("0x%x", val)))
 	} else {
-		fmt.Fprintf(l.w, "unimplemented: %s: read from offset 0x%03x\n", dev, off)
+		attrs = append(attrs, slog.String("dir", "read"))
 	}
+	l.logger.LogAttrs(context.Background(), LevelUnimp, "unimplemented", attrs...)
 }
 
 // GuestError records a guest programming error (bad descriptor, access of
@@ -75,9 +119,10 @@ func (l *Log) GuestError(dev string, format string, args ...any) {
 	if l.Quiet || l.guestN > max {
 		return
 	}
-	fmt.Fprintf(l.w, "guest-error: %s: %s\n", dev, fmt.Sprintf(format, args...))
+	ctx := context.Background()
+	l.logger.LogAttrs(ctx, slog.LevelWarn, "guest-error", slog.String("dev", dev), slog.String("what", fmt.Sprintf(format, args...)))
 	if l.guestN == max {
-		fmt.Fprintf(l.w, "guest-error: further guest errors suppressed\n")
+		l.logger.LogAttrs(ctx, slog.LevelWarn, "guest-error", slog.String("what", "further guest errors suppressed"))
 	}
 }
 

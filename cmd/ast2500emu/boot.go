@@ -40,6 +40,7 @@ type bootOptions struct {
 	pace     string
 	seed     uint64
 	logFile  string
+	logItems []string // -d: device log items shown on stderr
 	cpuProf  string
 	debug    debugOptions // --gdb, -S, --trace-insn (gdb.go, trace.go)
 	stats    bool
@@ -66,6 +67,7 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.pace, "pace", "auto", "pace guest time to wall time: on, off, auto (on for a terminal or a user/tap network)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed for the guest's entropy sources")
 	f.StringVar(&o.logFile, "log", "", "write device logs (unimplemented registers, guest errors) to this file instead of stderr")
+	f.StringSliceVarP(&o.logItems, "debug-log", "d", nil, "show these device log items on stderr: unimp (accesses to registers the models do not implement; off by default, always in a --log file)")
 	f.StringVar(&o.cpuProf, "cpuprofile", "", "write a Go CPU profile of the emulator to this file (for developers)")
 	f.MarkHidden("cpuprofile")
 	o.debug.register(f)
@@ -113,6 +115,13 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		return cfg, err
 	}
 	log := mmio.Default
+	for _, item := range o.logItems {
+		if item != "unimp" {
+			return cfg, usage("-d %s: unknown log item (known: unimp)", item)
+		}
+		log = mmio.NewLog(nil)
+		log.ShowUnimplemented()
+	}
 	if o.logFile != "" {
 		f, err := os.Create(o.logFile)
 		if err != nil {

@@ -77,6 +77,7 @@ func TestBadInputExitStatus2(t *testing.T) {
 		{"unknown machine", []string{"boot", "-M", "palmetto"}, "unknown machine"},
 		{"bad memory", []string{"boot", "-m", "300M"}, "-m"},
 		{"bad nic", []string{"boot", "--nic", "vde"}, "--nic vde"},
+		{"unknown log item", []string{"boot", "-d", "guest_errors"}, "-d guest_errors: unknown log item"},
 		{"tap without name", []string{"boot", "--nic", "tap"}, "tap needs an interface name"},
 		{"malformed hostfwd", []string{"boot", "--hostfwd", "tcp:127.0.0.1:2222"}, "--hostfwd tcp:127.0.0.1:2222"},
 		{"hostfwd bad port", []string{"boot", "--hostfwd", "tcp::99999-:22"}, "not a port number"},

@@ -76,6 +76,7 @@ const (
 
 // ADC is the ADC engine. It implements mmio.Device and mmio.Resetter.
 type ADC struct {
+	mmio.Port
 	log *mmio.Log
 
 	ctrl, intCtrl, vga, clock uint32
@@ -92,6 +93,7 @@ func DefaultRaw(ch int) uint16 { return uint16(0x180 + 0x18*ch) }
 // New returns an ADC in its power-on state.
 func New(log *mmio.Log) *ADC {
 	a := &ADC{log: log}
+	a.Port = mmio.NewPort(name, log, mmio.Access{}, a)
 	for ch := range a.raw {
 		a.raw[ch] = DefaultRaw(ch)
 	}
@@ -133,7 +135,8 @@ func (a *ADC) sample(ch int) uint32 {
 	return uint32(a.raw[ch])
 }
 
-func (a *ADC) read(off uint32) (uint32, bool) {
+// ReadReg implements mmio.Registers.
+func (a *ADC) ReadReg(off, mask uint32) (uint32, bool) {
 	switch {
 	case off >= RegData && off < RegBounds:
 		ch := int(off-RegData) / 2
@@ -162,38 +165,23 @@ func (a *ADC) read(off uint32) (uint32, bool) {
 	return 0, false
 }
 
-// Read implements mmio.Device.
-func (a *ADC) Read(off uint32, size int) uint32 {
-	v, ok := a.read(off &^ 3)
+// WriteReg implements mmio.Registers.
+func (a *ADC) WriteReg(w, val, mask uint32) bool {
+	old, ok := a.ReadReg(w, 0)
 	if !ok {
-		a.log.Unimplemented(name, off, false, 0)
-		return 0
+		return false
 	}
-	return mmio.ReadSub(v, off, size)
-}
-
-// Write implements mmio.Device.
-func (a *ADC) Write(off uint32, size int, val uint32) {
-	w := off &^ 3
-	old, ok := a.read(w)
-	if !ok {
-		a.log.Unimplemented(name, off, true, val)
-		return
-	}
-	v := val
-	if size < 4 {
-		v = mmio.WriteSub(old, off, size, val)
-	}
+	v := mmio.Merge(old, val, mask)
 	switch {
 	case w >= RegData && w < RegBounds:
-		a.log.GuestError(name, "write 0x%x to data register 0x%02x (read-only)", val, off)
-		return
+		a.log.GuestError(name, "write 0x%x to data register 0x%02x (read-only)", val, w)
+		return true
 	case w >= RegBounds && w < RegHysteresis:
 		a.bounds[(w-RegBounds)/4] = v & lhMask
-		return
+		return true
 	case w >= RegHysteresis && w < 0xb0:
 		a.hyst[(w-RegHysteresis)/4] = v & (1<<31 | lhMask)
-		return
+		return true
 	}
 	switch w {
 	case RegEngineCtrl:
@@ -213,6 +201,7 @@ func (a *ADC) Write(off uint32, size int, val uint32) {
 	case RegCompTrim:
 		a.trim = v & 0xf
 	default: // 0xc8, 0xcc
-		a.log.GuestError(name, "write 0x%x to read-only register 0x%02x", val, off)
+		a.log.GuestError(name, "write 0x%x to read-only register 0x%02x", val, w)
 	}
+	return true
 }

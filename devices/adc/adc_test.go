@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
 )
 
@@ -128,21 +129,10 @@ func TestStoredRegisters(t *testing.T) {
 func TestRandomAccessNoPanic(t *testing.T) {
 	a, _ := setup()
 	a.log.Quiet = true
-	rng := rand.New(rand.NewSource(2))
-	sizes := []int{1, 2, 4, 3}
-	for i := 0; i < 30000; i++ {
-		off := uint32(rng.Intn(0x1100))
-		if rng.Intn(2) == 0 {
-			off = uint32(rng.Intn(0xd8))
-		}
-		size := sizes[rng.Intn(len(sizes))]
-		switch rng.Intn(5) {
-		case 0, 1:
-			a.Read(off, size)
-		case 2, 3:
-			a.Write(off, size, rng.Uint32())
-		default:
-			a.SetChannel(rng.Intn(20)-2, uint16(rng.Uint32()))
-		}
-	}
+	devtest.Fuzz{
+		Seed: 2, Steps: 30000, Hot: 0xd8, Sizes: []int{1, 2, 4, 3},
+		Actions: []func(*rand.Rand){
+			func(rng *rand.Rand) { a.SetChannel(rng.Intn(20)-2, uint16(rng.Uint32())) },
+		},
+	}.Run(t, a)
 }

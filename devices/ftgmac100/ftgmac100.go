@@ -142,6 +142,7 @@ const (
 
 // MAC is one FTGMAC100 instance.
 type MAC struct {
+	mmio.Port
 	cfg   Config
 	name  string
 	log   *mmio.Log
@@ -181,6 +182,7 @@ func New(cfg Config) *MAC {
 	if m.name == "" {
 		m.name = "ftgmac100"
 	}
+	m.Port = mmio.NewPort(m.name, m.log, mmio.Access{}, m)
 	if m.irq == nil {
 		m.irq = mmio.NoLine
 	}
@@ -269,103 +271,96 @@ func (m *MAC) SetLink(up bool) {
 	}
 }
 
-// Read implements mmio.Device.
-func (m *MAC) Read(off uint32, size int) uint32 {
-	return mmio.ReadSub(m.read32(off&^3), off, size)
-}
-
-func (m *MAC) read32(off uint32) uint32 {
+// ReadReg implements mmio.Registers.
+func (m *MAC) ReadReg(off, mask uint32) (uint32, bool) {
 	switch off {
 	case rISR:
-		return m.isr
+		return m.isr, true
 	case rIER:
-		return m.ier
+		return m.ier, true
 	case rMADR:
-		return m.madr
+		return m.madr, true
 	case rLADR:
-		return m.ladr
+		return m.ladr, true
 	case rMAHT0:
-		return m.maht0
+		return m.maht0, true
 	case rMAHT1:
-		return m.maht1
+		return m.maht1, true
 	case rNPTXPD, rRXPD, rHPTXPD:
-		return 0
+		return 0, true
 	case rNPTXRBADR:
-		return m.txBase
+		return m.txBase, true
 	case rRXRBADR:
-		return m.rxBase
+		return m.rxBase, true
 	case rHPTXRBADR:
-		return m.hptxBase
+		return m.hptxBase, true
 	case rITC:
-		return m.itc
+		return m.itc, true
 	case rAPTC:
-		return m.aptc
+		return m.aptc, true
 	case rDBLAC:
-		return m.dblac
+		return m.dblac, true
 	case rDMAFIFOS:
 		// Both FIFOs empty, engines idle.
-		return 1<<26 | 1<<27
+		return 1<<26 | 1<<27, true
 	case rREVR:
-		return m.revr
+		return m.revr, true
 	case rFEAR:
-		return m.fear
+		return m.fear, true
 	case rTPAFCR:
-		return m.tpafcr
+		return m.tpafcr, true
 	case rRBSR:
-		return m.rbsr
+		return m.rbsr, true
 	case rMACCR:
-		return m.maccr
+		return m.maccr, true
 	case rMACSR:
-		return 0
+		return 0, true
 	case rTM:
-		return m.tm
+		return m.tm, true
 	case rPHYCR:
-		return m.phycr
+		return m.phycr, true
 	case rPHYDATA:
-		return m.phydata
+		return m.phydata, true
 	case rFCR:
-		return m.fcr
+		return m.fcr, true
 	case rBPR:
-		return m.bpr
+		return m.bpr, true
 	case rNPTXRPTR:
-		return m.txPtr
+		return m.txPtr, true
 	case rHPTXRPTR:
-		return m.hptxBase
+		return m.hptxBase, true
 	case rRXRPTR:
-		return m.rxPtr
+		return m.rxPtr, true
 	case rTXCNT:
-		return m.txPkts
+		return m.txPkts, true
 	case 0xa4, 0xa8, 0xac, 0xbc:
-		return 0
+		return 0, true
 	case 0xb0:
-		return m.rxPkts
+		return m.rxPkts, true
 	case 0xb4:
-		return m.rxBcast
+		return m.rxBcast, true
 	case 0xb8:
-		return m.rxMcast
+		return m.rxMcast, true
 	case 0xc0:
-		return m.rxRunt
+		return m.rxRunt, true
 	case 0xc4:
-		return m.rxFTL
+		return m.rxFTL, true
 	case rRXCOLLOST:
-		return m.rxLost & 0xffff
+		return m.rxLost & 0xffff, true
 	}
 	if off >= rWOLCR && off <= rWFBM4 {
-		return m.wol[(off-rWOLCR)/4]
+		return m.wol[(off-rWOLCR)/4], true
 	}
-	m.log.Unimplemented(m.name, off, false, 0)
-	return 0
+	return 0, false
 }
 
-// Write implements mmio.Device.
-func (m *MAC) Write(off uint32, size int, val uint32) {
-	if size != 4 {
-		val = mmio.WriteSub(m.read32(off&^3), off, size, val)
+// WriteReg implements mmio.Registers. A narrower write merges with what
+// the register reads.
+func (m *MAC) WriteReg(off, val, mask uint32) bool {
+	if mask != 0xffffffff {
+		old, _ := m.ReadReg(off, mask)
+		val = mmio.Merge(old, val, mask)
 	}
-	m.write32(off&^3, val)
-}
-
-func (m *MAC) write32(off, val uint32) {
 	switch off {
 	case rISR:
 		m.isr &^= val
@@ -389,7 +384,7 @@ func (m *MAC) write32(off, val uint32) {
 	case rRXPD:
 		m.drain()
 	case rHPTXPD:
-		m.log.Unimplemented(m.name, off, true, val)
+		return false
 	case rNPTXRBADR:
 		m.txBase = val &^ 0xf
 		m.txPtr = m.txBase
@@ -420,7 +415,7 @@ func (m *MAC) write32(off, val uint32) {
 			m.resetRegs()
 			m.maccr = val &^ maccrSWReset
 			m.update()
-			return
+			return true
 		}
 		m.maccr = val
 		m.drain()
@@ -439,13 +434,14 @@ func (m *MAC) write32(off, val uint32) {
 	default:
 		if off >= rWOLCR && off <= rWFBM4 {
 			m.wol[(off-rWOLCR)/4] = val
-			return
+			return true
 		}
 		if off >= rTXCNT && off <= rRXCOLLOST {
-			return // counters are read-only
+			return true // counters are read-only
 		}
-		m.log.Unimplemented(m.name, off, true, val)
+		return false
 	}
+	return true
 }
 
 // mdioCommand executes a PHYCR write. With REVR bit 31 clear (what Linux

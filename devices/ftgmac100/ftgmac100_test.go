@@ -6,8 +6,8 @@ import (
 	"hash/crc32"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
-	"github.com/ast2500emu/ast2500emu/vclock"
 )
 
 // fakeRAM is DRAM at 0x80000000.
@@ -55,8 +55,7 @@ var ourMAC = [6]byte{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}
 
 type rig struct {
 	t   *testing.T
-	n   uint64
-	clk *vclock.Clock
+	clk *devtest.Clock
 	ram *fakeRAM
 	m   *MAC
 	irq bool
@@ -67,13 +66,12 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	r := &rig{t: t}
-	r.clk = vclock.New(1000)
-	r.clk.Attach(&r.n)
+	r.clk = devtest.NewClock()
 	r.ram = &fakeRAM{base: ramBase, mem: make([]byte, 1<<20)}
 	r.log = mmio.NewLog(&bytes.Buffer{})
 	r.m = New(Config{
 		Name:  "mac0",
-		Clock: r.clk,
+		Clock: r.clk.Clock,
 		IRQ:   mmio.LineFunc(func(l bool) { r.irq = l }),
 		DMA:   r.ram,
 		Tx:    func(f []byte) { r.tx = append(r.tx, f) },
@@ -87,20 +85,9 @@ func newRig(t *testing.T) *rig {
 func (r *rig) rd(off uint32) uint32    { return r.m.Read(off, 4) }
 func (r *rig) wr(off uint32, v uint32) { r.m.Write(off, 4, v) }
 
-func (r *rig) advance(d uint64) {
-	end := r.n + d
-	for {
-		dl, ok := r.clk.Next()
-		if !ok || dl > end {
-			break
-		}
-		if dl > r.n {
-			r.n = dl
-		}
-		r.clk.RunDue()
-	}
-	r.n = end
-}
+// advance moves guest time forward by d ns, firing each timer at its own
+// deadline as the machine loop does.
+func (r *rig) advance(d uint64) { r.clk.Advance(d) }
 
 // driverInit replays ftgmac100_open: reset_and_config_mac, init_rings,
 // alloc_rx_buffers, init_hw, config_pause, start_hw, IER = INT_ALL.
@@ -893,7 +880,7 @@ func TestResetValuesAndMAC(t *testing.T) {
 
 func TestLinkWithoutPHY(t *testing.T) {
 	r := newRig(t)
-	r.m = New(Config{Name: "mac0", Clock: r.clk, DMA: r.ram, Log: r.log,
+	r.m = New(Config{Name: "mac0", Clock: r.clk.Clock, DMA: r.ram, Log: r.log,
 		IRQ: mmio.LineFunc(func(l bool) { r.irq = l })})
 	r.wr(rIER, intPHYSTS)
 	r.m.SetLink(true)

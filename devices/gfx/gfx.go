@@ -67,10 +67,11 @@ const name = "gfx"
 // GFX is the display controller's register block. It implements
 // mmio.Device and mmio.Resetter.
 type GFX struct {
+	mmio.Port
 	irq   mmio.Line
 	log   *mmio.Log
 	level bool
-	regs  [(endReg - firstReg) / 4]uint32
+	regs  *mmio.RegFile
 	clk   *vclock.Clock
 	tm    *vclock.Timer
 }
@@ -81,7 +82,11 @@ func New(irq mmio.Line, log *mmio.Log) *GFX {
 	if irq == nil {
 		irq = mmio.NoLine
 	}
-	g := &GFX{irq: irq, log: log}
+	g := &GFX{irq: irq, log: log, regs: mmio.NewRegFile(name, log, endReg)}
+	g.regs.Span(mmio.Reg{Kind: mmio.RW}, firstReg, endReg-4)
+	// CRT control 1: the vertical retrace status is write-1-to-clear.
+	g.regs.Set(mmio.Reg{Kind: mmio.RW, W1C: Ctrl1VIntSts}, RegCtrl1)
+	g.Port = mmio.NewPort(name, log, mmio.Access{}, g)
 	g.Reset()
 	return g
 }
@@ -102,7 +107,7 @@ func (g *GFX) AttachClock(clk *vclock.Clock) {
 
 // Reset restores the power-on state.
 func (g *GFX) Reset() {
-	g.regs = [len(g.regs)]uint32{}
+	g.regs.Reset()
 	g.schedule()
 	g.update()
 }
@@ -110,7 +115,7 @@ func (g *GFX) Reset() {
 // IRQ reports the level of the interrupt line.
 func (g *GFX) IRQ() bool { return g.level }
 
-func (g *GFX) ctrl1() uint32 { return g.regs[(RegCtrl1-firstReg)/4] }
+func (g *GFX) ctrl1() uint32 { return g.regs.Get(RegCtrl1) }
 
 func (g *GFX) update() {
 	c := g.ctrl1()
@@ -138,7 +143,7 @@ func (g *GFX) schedule() {
 }
 
 func (g *GFX) vblank() {
-	g.regs[(RegCtrl1-firstReg)/4] |= Ctrl1VIntSts
+	g.regs.Put(RegCtrl1, g.ctrl1()|Ctrl1VIntSts)
 	g.update()
 	g.tm.Set(g.tm.Deadline() + FramePeriodNs)
 	if g.tm.Deadline() <= g.clk.Now() { // fell far behind: resynchronise
@@ -146,37 +151,17 @@ func (g *GFX) vblank() {
 	}
 }
 
-// Read implements mmio.Device.
-func (g *GFX) Read(off uint32, size int) uint32 {
-	w := off &^ 3
-	if w < firstReg || w >= endReg {
-		g.log.Unimplemented(name, off, false, 0)
-		return 0
-	}
-	return mmio.ReadSub(g.regs[(w-firstReg)/4], off, size)
-}
+// ReadReg implements mmio.Registers.
+func (g *GFX) ReadReg(off, mask uint32) (uint32, bool) { return g.regs.ReadReg(off, mask) }
 
-// Write implements mmio.Device.
-func (g *GFX) Write(off uint32, size int, val uint32) {
-	w := off &^ 3
-	if w < firstReg || w >= endReg {
-		g.log.Unimplemented(name, off, true, val)
-		return
+// WriteReg implements mmio.Registers.
+func (g *GFX) WriteReg(off, val, mask uint32) bool {
+	if !g.regs.WriteReg(off, val, mask) {
+		return false
 	}
-	i := (w - firstReg) / 4
-	old := g.regs[i]
-	v, wr := val, val
-	if size < 4 {
-		v = mmio.WriteSub(old, off, size, val)
-		wr = mmio.WriteSub(0, off, size, val)
-	}
-	if w == RegCtrl1 {
-		// Status is write-1-to-clear.
-		v = v&^Ctrl1VIntSts | old&Ctrl1VIntSts&^(wr&Ctrl1VIntSts)
-	}
-	g.regs[i] = v
-	if w == RegCtrl1 {
+	if off == RegCtrl1 {
 		g.schedule()
 		g.update()
 	}
+	return true
 }

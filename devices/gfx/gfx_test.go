@@ -5,14 +5,13 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
-	"github.com/ast2500emu/ast2500emu/vclock"
 )
 
 type rig struct {
 	g     *GFX
-	clk   *vclock.Clock
-	insns uint64
+	clk   *devtest.Clock
 	irq   bool
 	edges int
 	log   bytes.Buffer
@@ -27,29 +26,14 @@ func newRig(clocked bool) *rig {
 		r.irq = l
 	}), mmio.NewLog(&r.log))
 	if clocked {
-		r.clk = vclock.New(1000) // 1 ns per instruction
-		r.clk.Attach(&r.insns)
-		r.g.AttachClock(r.clk)
+		r.clk = devtest.NewClock()
+		r.g.AttachClock(r.clk.Clock)
 	}
 	return r
 }
 
 // run advances guest time by ns, firing due timers.
-func (r *rig) run(ns uint64) {
-	end := r.clk.Now() + ns
-	for {
-		next, ok := r.clk.Next()
-		if !ok || next > end {
-			break
-		}
-		if next > r.clk.Now() {
-			r.insns += next - r.clk.Now()
-		}
-		r.clk.RunDue()
-	}
-	r.insns += end - r.clk.Now()
-	r.clk.RunDue()
-}
+func (r *rig) run(ns uint64) { r.clk.Advance(ns) }
 
 // probeAndEnable replays aspeed_gfx_load's register writes and the first
 // modeset of an 800x600@60 XRGB8888 mode with vblank enabled.
@@ -196,21 +180,10 @@ func TestStatusW1CAndStorage(t *testing.T) {
 func TestRandomAccessNoPanic(t *testing.T) {
 	r := newRig(true)
 	r.g.log.Quiet = true
-	rng := rand.New(rand.NewSource(4))
-	sizes := []int{1, 2, 4, 3}
-	for i := 0; i < 30000; i++ {
-		off := uint32(rng.Intn(0x1100))
-		if rng.Intn(2) == 0 {
-			off = uint32(0x60 + rng.Intn(0x10))
-		}
-		size := sizes[rng.Intn(len(sizes))]
-		switch rng.Intn(5) {
-		case 0, 1:
-			r.g.Read(off, size)
-		case 2, 3:
-			r.g.Write(off, size, rng.Uint32())
-		default:
-			r.run(uint64(rng.Intn(3 * FramePeriodNs)))
-		}
-	}
+	devtest.Fuzz{
+		Seed: 4, Steps: 30000, Hot: 0x70, Sizes: []int{1, 2, 4, 3},
+		Actions: []func(*rand.Rand){
+			func(rng *rand.Rand) { r.run(uint64(rng.Intn(3 * FramePeriodNs))) },
+		},
+	}.Run(t, r.g)
 }

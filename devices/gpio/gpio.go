@@ -110,6 +110,7 @@ type bank struct {
 
 // GPIO is the controller. It implements mmio.Device and mmio.Resetter.
 type GPIO struct {
+	mmio.Port
 	irq    mmio.Line
 	log    *mmio.Log
 	banks  [numBanks]bank
@@ -123,7 +124,9 @@ func New(irq mmio.Line, log *mmio.Log) *GPIO {
 	if irq == nil {
 		irq = mmio.NoLine
 	}
-	return &GPIO{irq: irq, log: log}
+	g := &GPIO{irq: irq, log: log}
+	g.Port = mmio.NewPort("gpio", log, mmio.Access{}, g)
+	return g
 }
 
 // Reset restores power-on register values. External input levels are board
@@ -212,13 +215,11 @@ func (g *GPIO) updateIRQ() {
 	}
 }
 
-// Read implements mmio.Device.
-func (g *GPIO) Read(off uint32, size int) uint32 {
-	base := off &^ 3
+// ReadReg implements mmio.Registers.
+func (g *GPIO) ReadReg(base, mask uint32) (uint32, bool) {
 	ref, ok := regMap[base]
 	if !ok {
-		g.log.Unimplemented("gpio", base, false, 0)
-		return 0
+		return 0, false
 	}
 	var v uint32
 	if ref.field == fTimer {
@@ -254,20 +255,18 @@ func (g *GPIO) Read(off uint32, size int) uint32 {
 			v = b.cmd1
 		}
 	}
-	return mmio.ReadSub(v, off, size)
+	return v, true
 }
 
-// Write implements mmio.Device.
-func (g *GPIO) Write(off uint32, size int, val uint32) {
-	base := off &^ 3
+// WriteReg implements mmio.Registers.
+func (g *GPIO) WriteReg(base, val, mask uint32) bool {
 	ref, ok := regMap[base]
 	if !ok {
-		g.log.Unimplemented("gpio", base, true, val)
-		return
+		return false
 	}
 	if ref.field == fTimer {
-		g.timers[ref.bank] = mmio.WriteSub(g.timers[ref.bank], off, size, val)
-		return
+		g.timers[ref.bank] = mmio.Merge(g.timers[ref.bank], val, mask)
+		return true
 	}
 	bi := ref.bank
 	b := &g.banks[bi]
@@ -276,34 +275,34 @@ func (g *GPIO) Write(off uint32, size int, val uint32) {
 	old := b.pins(l.in)
 	switch ref.field {
 	case fData:
-		b.latch = mmio.WriteSub(b.latch, off, size, val) & l.out
+		b.latch = mmio.Merge(b.latch, val, mask) & l.out
 	case fDir:
-		b.dir = mmio.WriteSub(b.dir, off, size, val) & l.out
+		b.dir = mmio.Merge(b.dir, val, mask) & l.out
 	case fRData:
 		g.log.GuestError("gpio", "write 0x%x to read-only data-read register 0x%03x", val, base)
-		return
+		return true
 	case fIntEn:
-		b.ien = mmio.WriteSub(b.ien, off, size, val) & l.in
+		b.ien = mmio.Merge(b.ien, val, mask) & l.in
 	case fType0:
-		b.t0 = mmio.WriteSub(b.t0, off, size, val) & l.in
+		b.t0 = mmio.Merge(b.t0, val, mask) & l.in
 	case fType1:
-		b.t1 = mmio.WriteSub(b.t1, off, size, val) & l.in
+		b.t1 = mmio.Merge(b.t1, val, mask) & l.in
 	case fType2:
-		b.t2 = mmio.WriteSub(b.t2, off, size, val) & l.in
+		b.t2 = mmio.Merge(b.t2, val, mask) & l.in
 	case fStatus:
 		// Write 1 to clear; only the written byte lanes count.
-		clr := mmio.WriteSub(0, off, size, val)
-		b.status &^= clr
+		b.status &^= val
 	case fTolerance:
-		b.tol = mmio.WriteSub(b.tol, off, size, val) & valid
+		b.tol = mmio.Merge(b.tol, val, mask) & valid
 	case fDeb1:
-		b.deb1 = mmio.WriteSub(b.deb1, off, size, val) & l.in
+		b.deb1 = mmio.Merge(b.deb1, val, mask) & l.in
 	case fDeb2:
-		b.deb2 = mmio.WriteSub(b.deb2, off, size, val) & l.in
+		b.deb2 = mmio.Merge(b.deb2, val, mask) & l.in
 	case fCmd0:
-		b.cmd0 = mmio.WriteSub(b.cmd0, off, size, val) & 0x01010101
+		b.cmd0 = mmio.Merge(b.cmd0, val, mask) & 0x01010101
 	case fCmd1:
-		b.cmd1 = mmio.WriteSub(b.cmd1, off, size, val) & 0x01010101
+		b.cmd1 = mmio.Merge(b.cmd1, val, mask) & 0x01010101
 	}
 	g.changed(bi, old)
+	return true
 }

@@ -220,7 +220,7 @@ func TestUnknownAndOddAccesses(t *testing.T) {
 	if g.Read(0x300, 4) != 0 {
 		t.Fatal("unknown non-zero")
 	}
-	if !bytes.Contains(buf.Bytes(), []byte("unimplemented: gpio")) {
+	if !bytes.Contains(buf.Bytes(), []byte("msg=unimplemented dev=gpio")) {
 		t.Fatal("unknown register not logged")
 	}
 	for off := uint32(0); off < 0x400; off++ {

@@ -193,6 +193,7 @@ const name = "i2c"
 // Controller is the whole 4 KiB I2C block. It implements mmio.Device and
 // mmio.Resetter.
 type Controller struct {
+	mmio.Port
 	clk    *vclock.Clock
 	irq    mmio.Line
 	log    *mmio.Log
@@ -243,6 +244,7 @@ func New(clk *vclock.Clock, irq mmio.Line, log *mmio.Log) *Controller {
 		irq = mmio.NoLine
 	}
 	c := &Controller{clk: clk, irq: irq, log: log, apbHz: DefaultAPBHz}
+	c.Port = mmio.NewPort(name, log, mmio.Access{}, c)
 	for i := range c.buses {
 		b := &bus{c: c, idx: i, dev: fmt.Sprintf("i2c%d", i), targets: map[uint8]Target{}}
 		b.timer = clk.NewTimer(b.dev, b.fire)
@@ -292,64 +294,61 @@ func busAt(off uint32) (int, uint32, bool) {
 	return 0, 0, false
 }
 
-// Read implements mmio.Device.
-func (c *Controller) Read(off uint32, size int) uint32 {
+// ReadReg implements mmio.Registers. The buffer pool is byte storage;
+// the per-bus registers log their own unimplemented offsets, by bus.
+func (c *Controller) ReadReg(off, mask uint32) (uint32, bool) {
 	off &= Size - 1
 	if off >= PoolBase && off < PoolBase+PoolSize {
-		var v uint32
-		for i := 0; i < size && int(off-PoolBase)+i < PoolSize; i++ {
-			v |= uint32(c.pool[int(off-PoolBase)+i]) << (8 * i)
-		}
-		return v
+		p := c.pool[off-PoolBase:]
+		return uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16 | uint32(p[3])<<24, true
 	}
 	if i, r, ok := busAt(off); ok {
-		return mmio.ReadSub(c.buses[i].read(r&^3), r, size)
+		return c.buses[i].read(r), true
 	}
-	var v uint32
-	switch off &^ 3 {
+	switch off {
 	case RegGlobalStatus:
-		v = c.status()
+		return c.status(), true
 	case RegGlobalAssign:
-		v = c.assign
+		return c.assign, true
 	case RegGlobalCtrl:
-		v = c.global
-	default:
-		c.log.Unimplemented(name, off, false, 0)
-		return 0
+		return c.global, true
 	}
-	return mmio.ReadSub(v, off, size)
+	return 0, false
 }
 
-// Write implements mmio.Device.
-func (c *Controller) Write(off uint32, size int, val uint32) {
+// WriteReg implements mmio.Registers.
+func (c *Controller) WriteReg(off, val, mask uint32) bool {
 	off &= Size - 1
 	if off >= PoolBase && off < PoolBase+PoolSize {
-		for i := 0; i < size && int(off-PoolBase)+i < PoolSize; i++ {
-			c.pool[int(off-PoolBase)+i] = byte(val >> (8 * i))
+		for i := range 4 {
+			if mask>>(8*i)&0xff != 0 {
+				c.pool[off-PoolBase+uint32(i)] = byte(val >> (8 * i))
+			}
 		}
-		return
+		return true
 	}
 	if i, r, ok := busAt(off); ok {
 		b := c.buses[i]
-		if r&^3 == RegIntrSts {
+		if r == RegIntrSts {
 			// Write-1-to-clear: only the lanes written count.
-			b.write(RegIntrSts, mmio.WriteSub(0, r, size, val), true)
-			return
+			b.write(RegIntrSts, val, true)
+			return true
 		}
-		old, _ := b.peek(r &^ 3)
-		b.write(r&^3, mmio.WriteSub(old, r, size, val), size == 4 || (r&3 == 0))
-		return
+		old, _ := b.peek(r)
+		b.write(r, mmio.Merge(old, val, mask), mask&0xff != 0)
+		return true
 	}
-	switch off &^ 3 {
+	switch off {
 	case RegGlobalStatus:
 		c.log.GuestError(name, "write 0x%x to read-only interrupt status", val)
 	case RegGlobalAssign:
-		c.assign = mmio.WriteSub(c.assign, off, size, val)
+		c.assign = mmio.Merge(c.assign, val, mask)
 	case RegGlobalCtrl:
-		c.global = mmio.WriteSub(c.global, off, size, val)
+		c.global = mmio.Merge(c.global, val, mask)
 	default:
-		c.log.Unimplemented(name, off, true, val)
+		return false
 	}
+	return true
 }
 
 // status is the i2c-ic register: one bit per bus with an enabled

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
 	"github.com/ast2500emu/ast2500emu/vclock"
 )
@@ -666,24 +667,12 @@ func TestRandomAccessNoPanic(t *testing.T) {
 	e := newEnv(t)
 	e.c.Attach(0, 0x50, &regTarget{})
 	e.c.Attach(3, 0x10, &regTarget{nakAt: 3})
-	r := rand.New(rand.NewSource(1))
-	sizes := []int{1, 2, 4}
-	for i := 0; i < 20000; i++ {
-		off := uint32(r.Intn(Size + 64))
-		size := sizes[r.Intn(3)]
-		if r.Intn(2) == 0 {
-			e.c.Read(off, size)
-		} else {
-			v := r.Uint32()
-			if r.Intn(2) == 0 {
-				// Bias toward the bus registers and command words.
-				off = BusOffsets[r.Intn(4)] + uint32(r.Intn(11))*4
-				v &= 0xffff
-			}
-			e.c.Write(off, size, v)
-		}
-		if r.Intn(4) == 0 {
-			e.step()
-		}
-	}
+	devtest.Fuzz{
+		Seed: 1, Span: Size + 64,
+		Actions: []func(*rand.Rand){
+			// Bias toward the bus registers and command words.
+			func(r *rand.Rand) { e.c.Write(BusOffsets[r.Intn(4)]+uint32(r.Intn(11))*4, 4, r.Uint32()&0xffff) },
+			func(*rand.Rand) { e.step() },
+		},
+	}.Run(t, e.c)
 }

@@ -136,6 +136,7 @@ type kcs struct {
 
 // LPC is the LPC controller. It implements mmio.Device and mmio.Resetter.
 type LPC struct {
+	mmio.Port
 	irq   mmio.Line
 	log   *mmio.Log
 	level bool
@@ -168,6 +169,7 @@ func New(irq mmio.Line, log *mmio.Log) *LPC {
 		irq = mmio.NoLine
 	}
 	l := &LPC{irq: irq, log: log}
+	l.Port = mmio.NewPort(name, log, mmio.Access{}, l)
 	l.Reset()
 	return l
 }
@@ -175,8 +177,8 @@ func New(irq mmio.Line, log *mmio.Log) *LPC {
 // Reset restores the power-on state (every register zero) and lowers the
 // interrupt.
 func (l *LPC) Reset() {
-	irq, log, was := l.irq, l.log, l.level
-	*l = LPC{irq: irq, log: log}
+	port, irq, log, was := l.Port, l.irq, l.log, l.level
+	*l = LPC{Port: port, irq: irq, log: log}
 	l.bt.reset()
 	if was {
 		// Only drive the line on a change: VIC input 8 is shared with the
@@ -265,9 +267,10 @@ func (l *LPC) ladr12Bank() int {
 	return 0
 }
 
-// read returns the 32-bit register at the word offset off. sideEffects
-// says whether the access covers the register's low byte (a data read).
-func (l *LPC) read(off uint32, sideEffects bool) (uint32, bool) {
+// ReadReg implements mmio.Registers. Reads that pop data (KCS IDR, the
+// BT FIFO) do so only when the access covers the register's low byte.
+func (l *LPC) ReadReg(off, mask uint32) (uint32, bool) {
+	sideEffects := mask&0xff != 0
 	if ch, kind, ok := kcsReg(off); ok {
 		k := &l.kcs[ch-1]
 		switch kind {
@@ -331,33 +334,13 @@ func (l *LPC) read(off uint32, sideEffects bool) (uint32, bool) {
 	return 0, false
 }
 
-// Read implements mmio.Device.
-func (l *LPC) Read(off uint32, size int) uint32 {
-	w := off &^ 3
-	v, ok := l.read(w, off&3 == 0)
-	if !ok {
-		l.log.Unimplemented(name, off, false, 0)
-		return 0
-	}
-	return mmio.ReadSub(v, off, size)
-}
-
-// Write implements mmio.Device.
-func (l *LPC) Write(off uint32, size int, val uint32) {
-	w := off &^ 3
-	if size < 4 {
-		val = mmio.WriteSub(0, off, size, val)
-	}
-	// mask selects the bytes the access covers.
-	mask := mmio.WriteSub(0, off, size, 0xffffffff)
-	if size >= 4 {
-		mask = 0xffffffff
-	}
-	merge := func(old uint32) uint32 { return old&^mask | val&mask }
+// WriteReg implements mmio.Registers.
+func (l *LPC) WriteReg(w, val, mask uint32) bool {
+	merge := func(old uint32) uint32 { return mmio.Merge(old, val, mask) }
 
 	if ch, kind, ok := kcsReg(w); ok {
 		if mask&0xff == 0 {
-			return // only the low byte exists
+			return true // only the low byte exists
 		}
 		k := &l.kcs[ch-1]
 		b := byte(val)
@@ -370,15 +353,15 @@ func (l *LPC) Write(off uint32, size int, val uint32) {
 		default:
 			k.str = k.str&strRO | b&^strRO
 		}
-		return
+		return true
 	}
 	if i, ok := lhcIndex(w); ok {
 		l.lhc[i] = merge(l.lhc[i])
-		return
+		return true
 	}
 	if w >= btBase && w < btBase+btSize {
 		l.btWrite(w-btBase, val, mask)
-		return
+		return true
 	}
 	switch w {
 	case RegHICR0, RegHICR1, RegHICR2, RegHICR3, RegHICR4:
@@ -430,10 +413,10 @@ func (l *LPC) Write(off uint32, size int, val uint32) {
 	case RegLSADR12:
 		l.lsadr = merge(l.lsadr)
 	default:
-		l.log.Unimplemented(name, off, true, val)
-		return
+		return false
 	}
 	l.update()
+	return true
 }
 
 // ---- Host side -------------------------------------------------------

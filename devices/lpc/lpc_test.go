@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
 )
 
@@ -380,30 +381,22 @@ func TestStoredRegisters(t *testing.T) {
 func TestRandomAccessNoPanic(t *testing.T) {
 	l, _, _ := setup(t)
 	l.log.Quiet = true
-	rng := rand.New(rand.NewSource(1))
-	sizes := []int{1, 2, 4, 3, 8}
-	for i := 0; i < 50000; i++ {
-		off := uint32(rng.Intn(0x1100))
-		if rng.Intn(2) == 0 {
-			off = uint32(rng.Intn(0x160))
-		}
-		size := sizes[rng.Intn(len(sizes))]
-		switch rng.Intn(8) {
-		case 0, 1, 2:
-			l.Read(off, size)
-		case 3, 4, 5:
-			l.Write(off, size, rng.Uint32())
-		case 6:
-			l.HostIOWrite(uint16(rng.Intn(0x100)+0xc00), byte(rng.Intn(256)))
-			l.HostIORead(uint16(rng.Intn(0x100) + 0xc00))
-		default:
-			ch := rng.Intn(7) - 1
-			l.HostWrite(ch, rng.Intn(2) == 0, byte(rng.Intn(256)))
-			l.HostRead(ch)
-			l.KCSPorts(ch)
-			l.BTHostWriteCtrl(byte(rng.Intn(256)))
-			l.BTHostWrite(byte(rng.Intn(256)))
-			l.BTHostRead()
-		}
-	}
+	devtest.Fuzz{
+		Seed: 1, Steps: 50000, Hot: 0x160, Sizes: []int{1, 2, 4, 3, 8},
+		Actions: []func(*rand.Rand){
+			func(rng *rand.Rand) {
+				l.HostIOWrite(uint16(rng.Intn(0x100)+0xc00), byte(rng.Intn(256)))
+				l.HostIORead(uint16(rng.Intn(0x100) + 0xc00))
+			},
+			func(rng *rand.Rand) {
+				ch := rng.Intn(7) - 1
+				l.HostWrite(ch, rng.Intn(2) == 0, byte(rng.Intn(256)))
+				l.HostRead(ch)
+				l.KCSPorts(ch)
+				l.BTHostWriteCtrl(byte(rng.Intn(256)))
+				l.BTHostWrite(byte(rng.Intn(256)))
+				l.BTHostRead()
+			},
+		},
+	}.Run(t, l)
 }

@@ -104,6 +104,7 @@ var stored = map[uint32]bool{
 
 // PWMTacho is the controller. It implements mmio.Device and mmio.Resetter.
 type PWMTacho struct {
+	mmio.Port
 	log    *mmio.Log
 	regs   map[uint32]uint32
 	result uint32
@@ -115,6 +116,7 @@ type PWMTacho struct {
 // at DefaultRPM.
 func New(log *mmio.Log) *PWMTacho {
 	p := &PWMTacho{log: log, regs: map[uint32]uint32{}}
+	p.Port = mmio.NewPort(name, log, mmio.Access{}, p)
 	for i := range p.rpm {
 		p.rpm[i] = DefaultRPM
 	}
@@ -214,7 +216,8 @@ func (p *PWMTacho) trigger(v uint32) {
 	}
 }
 
-func (p *PWMTacho) read(off uint32) (uint32, bool) {
+// ReadReg implements mmio.Registers.
+func (p *PWMTacho) ReadReg(off, mask uint32) (uint32, bool) {
 	switch off {
 	case RegResult:
 		return p.result, true
@@ -227,35 +230,17 @@ func (p *PWMTacho) read(off uint32) (uint32, bool) {
 	return 0, false
 }
 
-// Read implements mmio.Device.
-func (p *PWMTacho) Read(off uint32, size int) uint32 {
-	v, ok := p.read(off &^ 3)
+// WriteReg implements mmio.Registers.
+func (p *PWMTacho) WriteReg(w, val, mask uint32) bool {
+	old, ok := p.ReadReg(w, 0)
 	if !ok {
-		p.log.Unimplemented(name, off, false, 0)
-		return 0
+		return false
 	}
-	return mmio.ReadSub(v, off, size)
-}
-
-// Write implements mmio.Device.
-func (p *PWMTacho) Write(off uint32, size int, val uint32) {
-	w := off &^ 3
-	old, ok := p.read(w)
-	if !ok {
-		p.log.Unimplemented(name, off, true, val)
-		return
-	}
-	v := val
-	if size < 4 {
-		v = mmio.WriteSub(old, off, size, val)
-	}
+	v := mmio.Merge(old, val, mask)
 	switch w {
 	case RegResult:
 		p.log.GuestError(name, "write 0x%x to the tach result register (read-only)", val)
 	case RegIntStatus:
-		if size < 4 {
-			val = mmio.WriteSub(0, off, size, val)
-		}
 		p.intSts &^= val
 	case RegTrigger:
 		p.regs[w] = v
@@ -263,4 +248,5 @@ func (p *PWMTacho) Write(off uint32, size int, val uint32) {
 	default:
 		p.regs[w] = v
 	}
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
 )
 
@@ -171,24 +172,14 @@ func TestRegistersAndReset(t *testing.T) {
 func TestRandomAccessNoPanic(t *testing.T) {
 	p, _ := setup()
 	p.log.Quiet = true
-	rng := rand.New(rand.NewSource(3))
-	sizes := []int{1, 2, 4, 3}
-	for i := 0; i < 30000; i++ {
-		off := uint32(rng.Intn(0x1100))
-		if rng.Intn(2) == 0 {
-			off = uint32(rng.Intn(0x80))
-		}
-		size := sizes[rng.Intn(len(sizes))]
-		switch rng.Intn(6) {
-		case 0, 1:
-			p.Read(off, size)
-		case 2, 3:
-			p.Write(off, size, rng.Uint32())
-		case 4:
-			p.Write(RegTrigger, 4, rng.Uint32())
-			p.Read(RegResult, 4)
-		default:
-			p.SetFanRPM(rng.Intn(20)-2, rng.Uint32()>>uint(rng.Intn(32)))
-		}
-	}
+	devtest.Fuzz{
+		Seed: 3, Steps: 30000, Hot: 0x80, Sizes: []int{1, 2, 4, 3},
+		Actions: []func(*rand.Rand){
+			func(rng *rand.Rand) {
+				p.Write(RegTrigger, 4, rng.Uint32())
+				p.Read(RegResult, 4)
+			},
+			func(rng *rand.Rand) { p.SetFanRPM(rng.Intn(20)-2, rng.Uint32()>>uint(rng.Intn(32))) },
+		},
+	}.Run(t, p)
 }

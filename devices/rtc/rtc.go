@@ -42,6 +42,7 @@ const (
 
 // RTC is the real-time clock. It implements mmio.Device.
 type RTC struct {
+	mmio.Port
 	clk *vclock.Clock
 	log *mmio.Log
 
@@ -56,13 +57,15 @@ type RTC struct {
 // New returns an RTC that is enabled and reads baseUnix (seconds since the
 // Unix epoch, UTC) at the clock's current guest time.
 func New(clk *vclock.Clock, baseUnix int64, log *mmio.Log) *RTC {
-	return &RTC{
+	r := &RTC{
 		clk:        clk,
 		log:        log,
 		ctrl:       CtrlEnable,
 		anchorSecs: baseUnix,
 		anchorNs:   clk.Now(),
 	}
+	r.Port = mmio.NewPort("rtc", log, mmio.Access{}, r)
+	return r
 }
 
 func (r *RTC) running() bool {
@@ -107,9 +110,8 @@ func decode(reg1, reg2 uint32) int64 {
 	return time.Date(cent*100+year, time.Month(mon), day, hour, min, sec, 0, time.UTC).Unix()
 }
 
-// Read implements mmio.Device.
-func (r *RTC) Read(off uint32, size int) uint32 {
-	base := off &^ 3
+// ReadReg implements mmio.Registers.
+func (r *RTC) ReadReg(base, mask uint32) (uint32, bool) {
 	var v uint32
 	switch base {
 	case RegTime, RegYear:
@@ -124,25 +126,23 @@ func (r *RTC) Read(off uint32, size int) uint32 {
 	case RegControl:
 		v = r.ctrl
 	default:
-		r.log.Unimplemented("rtc", base, false, 0)
-		return 0
+		return 0, false
 	}
-	return mmio.ReadSub(v, off, size)
+	return v, true
 }
 
-// Write implements mmio.Device.
-func (r *RTC) Write(off uint32, size int, val uint32) {
-	base := off &^ 3
+// WriteReg implements mmio.Registers.
+func (r *RTC) WriteReg(base, val, mask uint32) bool {
 	switch base {
 	case RegTime, RegYear:
 		if r.ctrl&CtrlUnlock == 0 {
 			r.log.GuestError("rtc", "write 0x%x to counter 0x%02x while locked ignored", val, base)
-			return
+			return true
 		}
 		if base == RegTime {
-			r.held1 = mmio.WriteSub(r.held1, off, size, val)
+			r.held1 = mmio.Merge(r.held1, val, mask)
 		} else {
-			r.held2 = mmio.WriteSub(r.held2, off, size, val)
+			r.held2 = mmio.Merge(r.held2, val, mask)
 		}
 	case RegControl:
 		was := r.running()
@@ -150,12 +150,13 @@ func (r *RTC) Write(off uint32, size int, val uint32) {
 			// Latch the current time before the counters may stop.
 			r.held1, r.held2 = encode(r.now())
 		}
-		r.ctrl = mmio.WriteSub(r.ctrl, off, size, val) & (CtrlEnable | CtrlUnlock)
+		r.ctrl = mmio.Merge(r.ctrl, val, mask) & (CtrlEnable | CtrlUnlock)
 		if !was && r.running() {
 			r.anchorSecs = decode(r.held1, r.held2)
 			r.anchorNs = r.clk.Now()
 		}
 	default:
-		r.log.Unimplemented("rtc", base, true, val)
+		return false
 	}
+	return true
 }

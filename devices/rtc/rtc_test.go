@@ -123,7 +123,7 @@ func TestOddAccesses(t *testing.T) {
 	var buf bytes.Buffer
 	r := New(vclock.New(0), 0, mmio.NewLog(&buf))
 	r.Read(RegAlarm, 4)
-	if !bytes.Contains(buf.Bytes(), []byte("unimplemented: rtc")) {
+	if !bytes.Contains(buf.Bytes(), []byte("msg=unimplemented dev=rtc")) {
 		t.Fatal("alarm access not logged")
 	}
 	if got := r.Read(RegYear+2, 1); got != 19 {

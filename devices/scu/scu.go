@@ -101,24 +101,13 @@ type Config struct {
 	Unlocked bool
 }
 
-type regKind uint8
-
-const (
-	kindNone     regKind = iota // not a register: unimplemented
-	kindRW                      // plain storage
-	kindRO                      // read-only, writes are guest errors
-	kindSpecial                 // handled in Read/Write
-	kindReserved                // documented reserved word: reads 0, writes ignored silently
-)
-
-// SCU is the System Control Unit. It implements mmio.Device and
-// mmio.Resetter.
+// SCU is the System Control Unit. It implements mmio.Device (through its
+// Port) and mmio.Resetter.
 type SCU struct {
+	mmio.Port
 	cfg   Config
 	log   *mmio.Log
-	regs  [regsSize / 4]uint32
-	kind  [regsSize / 4]regKind
-	reset [regsSize / 4]uint32
+	regs  *mmio.RegFile
 	rng   uint64
 	apb   uint64
 	onAPB []func(hz uint64)
@@ -161,79 +150,83 @@ func New(cfg Config) *SCU {
 	if cfg.SiliconRev == 0 {
 		cfg.SiliconRev = SiliconRevA1
 	}
-	s := &SCU{cfg: cfg, log: cfg.Log}
+	s := &SCU{cfg: cfg, log: cfg.Log, regs: mmio.NewRegFile("scu", cfg.Log, regsSize)}
+	s.Port = mmio.NewPort("scu", cfg.Log, mmio.Access{}, s)
 	s.rng = cfg.Seed ^ 0x5c0a2500
-	s.initKinds()
+	s.describe()
 	for off, v := range resetValues {
-		s.reset[off/4] = v
+		s.regs.SetReset(off, v)
 	}
-	s.reset[RegStrap/4] = cfg.Strap
-	s.reset[RegSiliconRev/4] = cfg.SiliconRev
+	s.regs.SetReset(RegStrap, cfg.Strap)
+	s.regs.SetReset(RegSiliconRev, cfg.SiliconRev)
 	// Chip id: a per-machine serial number, derived from the seed.
 	id := splitmix(cfg.Seed ^ 0xc41b1d)
-	s.reset[RegChipID0/4] = uint32(id)
-	s.reset[RegChipID1/4] = uint32(id >> 32)
-	s.regs[RegResetStatus/4] = 1 << uint(ResetPowerOn)
+	s.regs.SetReset(RegChipID0, uint32(id))
+	s.regs.SetReset(RegChipID1, uint32(id>>32))
+	s.regs.Put(RegResetStatus, 1<<uint(ResetPowerOn))
 	s.Reset()
 	return s
 }
 
-func (s *SCU) initKinds() {
-	set := func(k regKind, offs ...uint32) {
-		for _, o := range offs {
-			s.kind[o/4] = k
-		}
-	}
-	span := func(k regKind, from, to uint32) {
-		for o := from; o <= to; o += 4 {
-			s.kind[o/4] = k
-		}
-	}
+// describe fills the register table. Offsets not named are unimplemented.
+func (s *SCU) describe() {
+	rw := mmio.Reg{Kind: mmio.RW}
+	ro := mmio.Reg{Kind: mmio.RO}
+	rsvd := mmio.Reg{Kind: mmio.Reserved}
+	f := s.regs
 	// 0x00..0x4C: key, resets, clocks, PLLs, misc, PCI, reset status,
 	// SoC scratch, MAC clock delay, misc #2.
-	span(kindRW, 0x04, 0x4C)
-	set(kindRO, 0x14)        // frequency counter comparison result
-	span(kindRO, 0x50, 0x6C) // VGA scratch: written by the host side
-	span(kindRW, 0x74, 0x74)
-	span(kindRW, 0x80, 0x94) // pin-mux #1..#6
-	set(kindReserved, 0x98)
-	set(kindRW, 0x9C)
-	span(kindRW, 0xA0, 0xAC) // pin-mux #7..#10
-	set(kindReserved, 0xB0, 0xB4)
-	set(kindRW, 0xB8, 0xBC, 0xC0, 0xC4)
-	set(kindReserved, 0xC8, 0xCC)
-	set(kindRW, RegStrap2, RegResetCtrl2, RegClkSel2, RegClkStop2)
-	set(kindRO, 0xE0, 0xE4) // free running counter
-	set(kindRW, 0xE8)       // clock duty measurement control
-	set(kindRO, 0xEC)       // clock duty measurement result
-	span(kindReserved, 0xF0, 0xFC)
-	span(kindRW, 0x100, 0x128) // CPU2 (coprocessor) control and windows
-	set(kindReserved, 0x12C)
-	span(kindRW, 0x130, 0x148) // D-PLL/D2-PLL/M-H-PLL extended parameters
-	set(kindReserved, 0x14C)
-	set(kindRO, RegChipID0, RegChipID1)
-	set(kindReserved, 0x158, 0x15C)
-	set(kindRW, 0x160)
-	span(kindReserved, 0x164, 0x17C)
-	span(kindRW, 0x180, 0x198) // PCIe / BMC decode windows
-	set(kindRO, 0x19C)         // BMC revision id
-	set(kindReserved, 0x1A0)
-	set(kindRO, 0x1A4) // BMC device id
-	span(kindReserved, 0x1A8, 0x1D8)
-	set(kindRW, 0x1DC) // clock duty selection
-	set(kindSpecial, RegProtKey, RegIntCtrl, RegResetStatus, RegStrap,
-		RegRNGData, RegSiliconRev)
+	f.Span(rw, 0x00, 0x4C)
+	f.Set(ro, 0x14)        // frequency counter comparison result
+	f.Span(ro, 0x50, 0x6C) // VGA scratch: written by the host side
+	f.Set(rw, 0x74)
+	f.Span(rw, 0x80, 0x94) // pin-mux #1..#6
+	f.Set(rsvd, 0x98)
+	f.Set(rw, 0x9C)
+	f.Span(rw, 0xA0, 0xAC) // pin-mux #7..#10
+	f.Set(rsvd, 0xB0, 0xB4)
+	f.Set(rw, 0xB8, 0xBC, 0xC0, 0xC4)
+	f.Set(rsvd, 0xC8, 0xCC)
+	f.Set(rw, RegStrap2, RegResetCtrl2, RegClkSel2, RegClkStop2)
+	f.Set(ro, 0xE0, 0xE4) // free running counter
+	f.Set(rw, 0xE8)       // clock duty measurement control
+	f.Set(ro, 0xEC)       // clock duty measurement result
+	f.Span(rsvd, 0xF0, 0xFC)
+	f.Span(rw, 0x100, 0x128) // CPU2 (coprocessor) control and windows
+	f.Set(rsvd, 0x12C)
+	f.Span(rw, 0x130, 0x148) // D-PLL/D2-PLL/M-H-PLL extended parameters
+	f.Set(rsvd, 0x14C)
+	f.Set(ro, RegChipID0, RegChipID1)
+	f.Set(rsvd, 0x158, 0x15C)
+	f.Set(rw, 0x160)
+	f.Span(rsvd, 0x164, 0x17C)
+	f.Span(rw, 0x180, 0x198) // PCIe / BMC decode windows
+	f.Set(ro, 0x19C)         // BMC revision id
+	f.Set(rsvd, 0x1A0)
+	f.Set(ro, 0x1A4) // BMC device id
+	f.Span(rsvd, 0x1A8, 0x1D8)
+	f.Set(rw, 0x1DC) // clock duty selection
+	// SCU18: enable bits are plain, status bits clear on 1.
+	f.Set(mmio.Reg{Kind: mmio.RW, W1C: scuICStatus}, RegIntCtrl)
+	// SCU3C: the reset flags clear on 1, the rest is reserved.
+	f.Set(mmio.Reg{Kind: mmio.RW, W1C: resetFlagMask, RO: ^uint32(resetFlagMask)}, RegResetStatus)
+	// SCU70: writing can only set strap bits (SCU7C clears them).
+	f.Set(mmio.Reg{Kind: mmio.RW, W1S: 0xffffffff}, RegStrap)
+	f.Set(ro, RegRNGData) // reads step the generator (ReadReg)
+	// SCU7C reads the silicon id; writes clear straps (WriteReg), as does
+	// SCU00, the key.
+	f.Set(ro, RegSiliconRev)
 }
 
 // Reset restores the power-on register values. The SCU3C reset flags are
 // kept (they record why the reset happened); the machine adds the cause with
 // SetResetCause.
 func (s *SCU) Reset() {
-	flags := s.regs[RegResetStatus/4]
-	s.regs = s.reset
-	s.regs[RegResetStatus/4] = flags
+	flags := s.regs.Get(RegResetStatus)
+	s.regs.Reset()
+	s.regs.Put(RegResetStatus, flags)
 	if s.cfg.Unlocked {
-		s.regs[RegProtKey/4] = 1
+		s.regs.Put(RegProtKey, 1)
 	}
 	s.recomputeAPB()
 }
@@ -244,7 +237,7 @@ func (s *SCU) SetResetCause(cause ResetCause) {
 	if cause < 0 || cause > ResetWDT3 {
 		return
 	}
-	s.regs[RegResetStatus/4] |= 1 << uint(cause)
+	s.regs.Put(RegResetStatus, s.regs.Get(RegResetStatus)|1<<uint(cause))
 }
 
 // OnAPBChange registers fn to be called with the new PCLK rate whenever a
@@ -255,7 +248,7 @@ func (s *SCU) OnAPBChange(fn func(hz uint64)) {
 
 // ClkinHz returns the crystal input rate selected by strap bit 23.
 func (s *SCU) ClkinHz() uint64 {
-	if s.regs[RegStrap/4]&strapClkin25MHz != 0 {
+	if s.regs.Get(RegStrap)&strapClkin25MHz != 0 {
 		return 25000000
 	}
 	return 24000000
@@ -265,7 +258,7 @@ func (s *SCU) ClkinHz() uint64 {
 // clkin * ((M+1)/(N+1)) / (P+1), with the integer quotient the driver uses,
 // or clkin when the PLL is bypassed.
 func (s *SCU) HPLLHz() uint64 {
-	v := s.regs[RegHPLL/4]
+	v := s.regs.Get(RegHPLL)
 	clkin := s.ClkinHz()
 	if v&hpllBypass != 0 {
 		return clkin
@@ -279,27 +272,27 @@ func (s *SCU) HPLLHz() uint64 {
 
 // AHBHz returns HCLK: HPLL / (2 * (SCU70[11:9] + 1)).
 func (s *SCU) AHBHz() uint64 {
-	r := uint64(s.regs[RegStrap/4]>>9) & 7
+	r := uint64(s.regs.Get(RegStrap)>>9) & 7
 	return s.HPLLHz() / (2 * (r + 1))
 }
 
 // APBHz returns PCLK: HPLL / (4 * (SCU08[25:23] + 1)).
 func (s *SCU) APBHz() uint64 {
-	d := uint64(s.regs[RegClkSel/4]>>23) & 7
+	d := uint64(s.regs.Get(RegClkSel)>>23) & 7
 	return s.HPLLHz() / (4 * (d + 1))
 }
 
 // UARTClockHz returns the UART reference clock: 24 MHz, divided by 13 when
 // SCU2C bit 12 is set (as clk-aspeed.c assumes).
 func (s *SCU) UARTClockHz() uint64 {
-	if s.regs[RegMiscCtrl/4]&(1<<12) != 0 {
+	if s.regs.Get(RegMiscCtrl)&(1<<12) != 0 {
 		return 24000000 / 13
 	}
 	return 24000000
 }
 
 // Locked reports whether protected registers currently ignore writes.
-func (s *SCU) Locked() bool { return s.regs[RegProtKey/4] == 0 }
+func (s *SCU) Locked() bool { return s.regs.Get(RegProtKey) == 0 }
 
 func (s *SCU) recomputeAPB() {
 	hz := s.APBHz()
@@ -312,98 +305,46 @@ func (s *SCU) recomputeAPB() {
 	}
 }
 
-// Read implements mmio.Device.
-func (s *SCU) Read(off uint32, size int) uint32 {
-	base := off &^ 3
-	if base >= regsSize {
-		s.log.Unimplemented("scu", base, false, 0)
-		return 0
+// ReadReg implements mmio.Registers.
+func (s *SCU) ReadReg(off, mask uint32) (uint32, bool) {
+	if off == RegRNGData {
+		// The generator runs whatever SCU74 says (the hardware returns
+		// data with the enable bit clear too).
+		s.rng += 0x9E3779B97F4A7C15
+		s.regs.Put(RegRNGData, uint32(splitmix(s.rng)))
 	}
-	var v uint32
-	switch s.kind[base/4] {
-	case kindNone:
-		s.log.Unimplemented("scu", base, false, 0)
-		return 0
-	case kindReserved:
-		return 0
-	case kindSpecial:
-		if base == RegRNGData {
-			// The generator runs whatever SCU74 says (the hardware
-			// returns data with the enable bit clear too).
-			s.rng += 0x9E3779B97F4A7C15
-			s.regs[RegRNGData/4] = uint32(splitmix(s.rng))
-		}
-		v = s.regs[base/4]
-	default:
-		v = s.regs[base/4]
-	}
-	return mmio.ReadSub(v, off, size)
+	return s.regs.ReadReg(off, mask)
 }
 
-// lane returns the written bits and the byte mask they cover.
-func lane(off uint32, size int, val uint32) (uint32, uint32) {
-	sh := (off & 3) * 8
-	switch size {
-	case 1:
-		return (val & 0xff) << sh, 0xff << sh
-	case 2:
-		return (val & 0xffff) << sh, 0xffff << sh
+// WriteReg implements mmio.Registers.
+func (s *SCU) WriteReg(off, val, mask uint32) bool {
+	if s.regs.Info(off).Kind == mmio.Unimp {
+		return false
 	}
-	return val, 0xffffffff
-}
-
-// Write implements mmio.Device.
-func (s *SCU) Write(off uint32, size int, val uint32) {
-	base := off &^ 3
-	if base >= regsSize || s.kind[base/4] == kindNone {
-		s.log.Unimplemented("scu", base, true, val)
-		return
-	}
-	v, mask := lane(off, size, val)
-	if base == RegProtKey {
-		if size == 4 && val == ProtectionKey {
-			s.regs[0] = 1
+	if off == RegProtKey {
+		if mask == 0xffffffff && val == ProtectionKey {
+			s.regs.Put(RegProtKey, 1)
 		} else {
-			s.regs[0] = 0
+			s.regs.Put(RegProtKey, 0)
 		}
-		return
+		return true
 	}
-	if base < protectedEnd && s.Locked() {
-		s.log.GuestError("scu", "write 0x%x to SCU%02X while locked ignored", val, base)
-		return
+	if off < protectedEnd && s.Locked() {
+		s.log.GuestError("scu", "write 0x%x to SCU%02X while locked ignored", val, off)
+		return true
 	}
-	r := &s.regs[base/4]
-	switch s.kind[base/4] {
-	case kindReserved:
-		return
-	case kindRO:
-		s.log.GuestError("scu", "write 0x%x to read-only SCU%02X", val, base)
-		return
-	case kindSpecial:
-		switch base {
-		case RegIntCtrl:
-			// Enable bits are plain; status bits clear on 1.
-			*r = *r&^(mask&^scuICStatus) | v&mask&^scuICStatus
-			*r &^= v & mask & scuICStatus
-		case RegResetStatus:
-			*r &^= v & mask & resetFlagMask
-		case RegStrap:
-			// Writing SCU70 can only set strap bits.
-			*r |= v & mask
-			s.recomputeAPB()
-		case RegSiliconRev:
-			// Writing SCU7C clears the strap bits written as 1.
-			s.regs[RegStrap/4] &^= v & mask
-			s.recomputeAPB()
-		case RegRNGData:
-			s.log.GuestError("scu", "write 0x%x to read-only SCU78", val)
-		}
-		return
+	switch off {
+	case RegSiliconRev:
+		// Writing SCU7C clears the strap bits written as 1.
+		s.regs.Put(RegStrap, s.regs.Get(RegStrap)&^(val&mask))
+		s.recomputeAPB()
+		return true
 	}
-	*r = *r&^mask | v&mask
-	if base == RegClkSel || base == RegHPLL {
+	s.regs.WriteReg(off, val, mask)
+	if off == RegClkSel || off == RegHPLL || off == RegStrap {
 		s.recomputeAPB()
 	}
+	return true
 }
 
 // splitmix is the SplitMix64 output function.

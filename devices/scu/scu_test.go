@@ -252,10 +252,10 @@ func TestUnknownRegisters(t *testing.T) {
 	}
 	s.Write(0x800, 4, 1)
 	s.Read(0x800, 4)
-	if !bytes.Contains(buf.Bytes(), []byte("unimplemented: scu")) {
+	if !bytes.Contains(buf.Bytes(), []byte("msg=unimplemented dev=scu")) {
 		t.Fatalf("no unimplemented log: %q", buf.String())
 	}
-	if n := bytes.Count(buf.Bytes(), []byte("read from offset 0x800")); n != 1 {
+	if n := bytes.Count(buf.Bytes(), []byte("off=0x800 dir=read")); n != 1 {
 		t.Fatalf("logged %d times", n)
 	}
 	// Odd sizes and offsets never panic.

@@ -99,9 +99,10 @@ const (
 // SDMC is the memory controller. It implements mmio.Device and
 // mmio.Resetter.
 type SDMC struct {
+	mmio.Port
 	log      *mmio.Log
 	sizeBits uint32
-	regs     [regsSize / 4]uint32
+	regs     *mmio.RegFile
 }
 
 // New returns a controller for ramSize bytes of DRAM, which must be 128,
@@ -121,77 +122,68 @@ func New(ramSize uint64, log *mmio.Log) *SDMC {
 	default:
 		panic(fmt.Sprintf("sdmc: unsupported RAM size %d (want 128/256/512/1024 MiB)", ramSize))
 	}
-	s := &SDMC{log: log, sizeBits: bits}
+	s := &SDMC{log: log, sizeBits: bits, regs: mmio.NewRegFile("sdmc", log, regsSize)}
+	s.describe()
+	s.Port = mmio.NewPort("sdmc", log, mmio.Access{}, s)
 	s.Reset()
 	return s
 }
 
-// Reset restores the power-on state: locked, DRAM already initialised.
-func (s *SDMC) Reset() {
-	s.regs = [regsSize / 4]uint32{}
-	s.regs[RegConf/4] = s.fixedConf()
-	// DDR PHY status: PHY ready, calibration passed, eye windows all open.
-	s.regs[0x400/4] = 1 << 1
-	s.regs[0x450/4] = 0x0FFFFFFF
-	s.regs[0x468/4] = 0xFF
-	s.regs[0x47C/4] = 0xFF
-	s.regs[RegGateWin/4] = gateWindow
-	s.regs[RegReadEye/4] = readEye
+// describe fills the register table: storage, except for the read-only
+// fields, the error registers and the PHY status block. Values not zero at
+// power-on: DRAM already initialised, the DDR PHY ready, calibration
+// passed, eye windows all open.
+func (s *SDMC) describe() {
+	f := s.regs
+	f.Span(mmio.Reg{Kind: mmio.RW}, 0, regsSize-4)
+	f.Set(mmio.Reg{Kind: mmio.RW, RO: confReadOnly, Reset: s.fixedConf()}, RegConf)
+	// Error counters are read-only; no ECC errors are ever injected, so
+	// they stay zero and bit 31 has nothing to clear.
+	f.Set(mmio.Reg{Kind: mmio.RW, RO: intCtrlCounters}, RegIntCtrl)
+	f.Set(mmio.Reg{Kind: mmio.RO}, RegErrUnrec, RegErrRec)
+	// PHY status: written by the PHY, not by software.
+	f.Span(mmio.Reg{Kind: mmio.RO}, phyStatusBase, phyStatusEnd-4)
+	f.Set(mmio.Reg{Kind: mmio.RO, Reset: gateWindow}, RegGateWin)
+	f.Set(mmio.Reg{Kind: mmio.RO, Reset: readEye}, RegReadEye)
+	f.SetReset(0x400, 1<<1)
+	f.SetReset(0x450, 0x0FFFFFFF)
+	f.SetReset(0x468, 0xFF)
+	f.SetReset(0x47C, 0xFF)
 }
+
+// Reset restores the power-on state: locked, DRAM already initialised.
+func (s *SDMC) Reset() { s.regs.Reset() }
 
 func (s *SDMC) fixedConf() uint32 {
 	return confHWVersion | ConfCacheInitDone | vga16MiB<<ConfVGAApertureSh | s.sizeBits
 }
 
 // Locked reports whether register writes are currently ignored.
-func (s *SDMC) Locked() bool { return s.regs[0] == 0 }
+func (s *SDMC) Locked() bool { return s.regs.Get(RegProt) == 0 }
 
-// Read implements mmio.Device.
-func (s *SDMC) Read(off uint32, size int) uint32 {
-	base := off &^ 3
-	if base >= regsSize {
-		s.log.Unimplemented("sdmc", base, false, 0)
-		return 0
-	}
-	return mmio.ReadSub(s.regs[base/4], off, size)
-}
+// ReadReg implements mmio.Registers.
+func (s *SDMC) ReadReg(off, mask uint32) (uint32, bool) { return s.regs.ReadReg(off, mask) }
 
-// Write implements mmio.Device.
-func (s *SDMC) Write(off uint32, size int, val uint32) {
-	base := off &^ 3
-	if base >= regsSize {
-		s.log.Unimplemented("sdmc", base, true, val)
-		return
+// WriteReg implements mmio.Registers.
+func (s *SDMC) WriteReg(off, val, mask uint32) bool {
+	if off >= regsSize {
+		return false
 	}
-	if base == RegProt {
-		if size == 4 && val == UnlockKey {
-			s.regs[0] = 1
+	if off == RegProt {
+		if mask == 0xffffffff && val == UnlockKey {
+			s.regs.Put(RegProt, 1)
 		} else {
-			s.regs[0] = 0
+			s.regs.Put(RegProt, 0)
 		}
-		return
+		return true
 	}
-	if base >= phyStatusBase && base < phyStatusEnd {
-		// PHY status: written by the PHY, not by software.
-		s.log.GuestError("sdmc", "write 0x%x to read-only PHY status 0x%03X", val, base)
-		return
+	if s.Locked() && s.regs.Info(off).Kind == mmio.RW {
+		s.log.GuestError("sdmc", "write 0x%x to MCR%02X while locked ignored", val, off)
+		return true
 	}
-	if s.Locked() {
-		s.log.GuestError("sdmc", "write 0x%x to MCR%02X while locked ignored", val, base)
-		return
-	}
-	old := s.regs[base/4]
-	v := mmio.WriteSub(old, off, size, val)
-	switch base {
-	case RegConf:
-		v = v&^confReadOnly | s.fixedConf()
-	case RegIntCtrl:
-		// Error counters are read-only; no ECC errors are ever
-		// injected, so they stay zero and bit 31 has nothing to clear.
-		v = v&^intCtrlCounters | old&intCtrlCounters
-	case RegErrUnrec, RegErrRec:
-		s.log.GuestError("sdmc", "write 0x%x to read-only MCR%02X", val, base)
-		return
+	s.regs.WriteReg(off, val, mask)
+	v := s.regs.Get(off)
+	switch off {
 	case RegPower:
 		// The DLLs lock at once: the status field never reads busy.
 		v &^= powerDLLBusy
@@ -207,5 +199,6 @@ func (s *SDMC) Write(off uint32, size int, val uint32) {
 			v |= testDone
 		}
 	}
-	s.regs[base/4] = v
+	s.regs.Put(off, v)
+	return true
 }

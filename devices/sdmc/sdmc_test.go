@@ -117,7 +117,7 @@ func TestUnknownAndOddAccesses(t *testing.T) {
 	if s.Read(0x800, 4) != 0 {
 		t.Fatal("unknown register non-zero")
 	}
-	if !bytes.Contains(buf.Bytes(), []byte("unimplemented: sdmc")) {
+	if !bytes.Contains(buf.Bytes(), []byte("msg=unimplemented dev=sdmc")) {
 		t.Fatal("no unimplemented log")
 	}
 	s.Write(RegProt, 4, UnlockKey)

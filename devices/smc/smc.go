@@ -98,27 +98,29 @@ type Config struct {
 	Log        *mmio.Log
 }
 
-// FMC returns the AST2500 FMC configuration.
-func FMC() Config {
-	return Config{Name: "fmc", NumCS: 3, WindowBase: 0x20000000, WindowSize: 256 << 20,
+// FMC returns the AST2500 FMC configuration for a flash window at base of
+// size bytes (the SoC's memory map says where).
+func FMC(base, size uint32) Config {
+	return Config{Name: "fmc", NumCS: 3, WindowBase: base, WindowSize: size,
 		Segments:  [][2]uint32{{0, 128 << 20}, {128 << 20, 160 << 20}, {160 << 20, 192 << 20}},
 		ConfReset: 0x2A, HasDMA: true}
 }
 
 // SPI1 returns the AST2500 SPI1 controller configuration.
-func SPI1() Config {
-	return Config{Name: "spi1", NumCS: 2, WindowBase: 0x30000000, WindowSize: 128 << 20,
+func SPI1(base, size uint32) Config {
+	return Config{Name: "spi1", NumCS: 2, WindowBase: base, WindowSize: size,
 		Segments: [][2]uint32{{0, 128 << 20}, {128 << 20, 128 << 20}}}
 }
 
 // SPI2 returns the AST2500 SPI2 controller configuration.
-func SPI2() Config {
-	return Config{Name: "spi2", NumCS: 2, WindowBase: 0x38000000, WindowSize: 128 << 20,
+func SPI2(base, size uint32) Config {
+	return Config{Name: "spi2", NumCS: 2, WindowBase: base, WindowSize: size,
 		Segments: [][2]uint32{{0, 64 << 20}, {64 << 20, 128 << 20}}}
 }
 
 // Controller is one FMC/SPI controller.
 type Controller struct {
+	mmio.Port
 	cfg   Config
 	chips [3]*spinor.Chip
 
@@ -147,6 +149,7 @@ func New(cfg Config) *Controller {
 		cfg.NumCS = 3
 	}
 	c := &Controller{cfg: cfg}
+	c.Port = mmio.NewPort(cfg.Name, cfg.Log, mmio.Access{}, c)
 	c.Reset()
 	return c
 }
@@ -285,52 +288,47 @@ func (c *Controller) setActive(cs int, on bool) {
 
 func (c *Controller) writable(cs int) bool { return c.conf&(1<<(16+cs)) != 0 }
 
-// Read implements mmio.Device for the register block.
-func (c *Controller) Read(off uint32, size int) uint32 {
-	return mmio.ReadSub(c.reg(off&^3), off, size)
-}
-
-func (c *Controller) reg(off uint32) uint32 {
+// ReadReg implements mmio.Registers.
+func (c *Controller) ReadReg(off, mask uint32) (uint32, bool) {
 	switch {
 	case off == regConf:
-		return c.conf
+		return c.conf, true
 	case off == regCECtrl:
-		return c.ceCtrl
+		return c.ceCtrl, true
 	case off == regIntr:
-		return c.intr
+		return c.intr, true
 	case off == regCmdCtrl:
-		return c.cmdCtrl
+		return c.cmdCtrl, true
 	case off >= regCE0 && off < regCE0+4*uint32(c.cfg.NumCS):
-		return c.ctrl[(off-regCE0)/4]
+		return c.ctrl[(off-regCE0)/4], true
 	case off >= regSeg0 && off < regSeg0+4*uint32(c.cfg.NumCS):
-		return c.seg[(off-regSeg0)/4]
+		return c.seg[(off-regSeg0)/4], true
 	case off == regMisc1:
-		return c.misc1
+		return c.misc1, true
 	case off == regMisc2:
-		return c.misc2
+		return c.misc2, true
 	case off == regWDT2 && c.cfg.HasDMA:
-		return c.wdt2
+		return c.wdt2, true
 	case off == regTiming:
-		return c.timing
+		return c.timing, true
 	case c.cfg.HasDMA && off == regDMACtrl:
-		return c.dmaCtrl
+		return c.dmaCtrl, true
 	case c.cfg.HasDMA && off == regDMAFlash:
-		return c.dmaFlash
+		return c.dmaFlash, true
 	case c.cfg.HasDMA && off == regDMADRAM:
-		return c.dmaDRAM
+		return c.dmaDRAM, true
 	case c.cfg.HasDMA && off == regDMALen:
-		return c.dmaLen
+		return c.dmaLen, true
 	case c.cfg.HasDMA && off == regChecksum:
-		return c.checksum
+		return c.checksum, true
 	}
-	c.cfg.Log.Unimplemented(c.cfg.Name, off, false, 0)
-	return 0
+	return 0, false
 }
 
-// Write implements mmio.Device for the register block.
-func (c *Controller) Write(off uint32, size int, val uint32) {
-	r := off &^ 3
-	v := mmio.WriteSub(c.reg(r), off, size, val)
+// WriteReg implements mmio.Registers.
+func (c *Controller) WriteReg(r, val, mask uint32) bool {
+	old, _ := c.ReadReg(r, 0)
+	v := mmio.Merge(old, val, mask)
 	switch {
 	case r == regConf:
 		c.conf = v
@@ -369,8 +367,9 @@ func (c *Controller) Write(off uint32, size int, val uint32) {
 	case c.cfg.HasDMA && r == regChecksum:
 		// read-only
 	default:
-		c.cfg.Log.Unimplemented(c.cfg.Name, r, true, val)
+		return false
 	}
+	return true
 }
 
 func (c *Controller) writeCtrl(cs int, v uint32) {

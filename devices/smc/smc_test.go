@@ -30,13 +30,16 @@ func (r *ram) WritePhys(pa uint32, p []byte) bool {
 	return true
 }
 
+// fmcWindow is where the AST2500 maps the FMC flash window.
+const fmcWindow = 0x20000000
+
 type line struct{ level bool }
 
 func (l *line) Set(v bool) { l.level = v }
 
 func newFMC(t *testing.T) (*Controller, *spinor.Chip, *ram, *line) {
 	t.Helper()
-	cfg := FMC()
+	cfg := FMC(fmcWindow, 256<<20)
 	r := &ram{b: make([]byte, 1<<20)}
 	irq := &line{}
 	cfg.DMA, cfg.IRQ, cfg.Log = r, irq, mmio.NewLog(&bytes.Buffer{})
@@ -87,11 +90,11 @@ func TestResetValues(t *testing.T) {
 			t.Errorf("FMC segment %d = %#x, want %#x", i, got, want)
 		}
 	}
-	s1 := New(SPI1())
+	s1 := New(SPI1(0x30000000, 128<<20))
 	if got := s1.Read(regSeg0, 4); got != 0x70600000 {
 		t.Errorf("SPI1 CE0 segment = %#x", got)
 	}
-	s2 := New(SPI2())
+	s2 := New(SPI2(0x38000000, 128<<20))
 	if got := s2.Read(regSeg0+4, 4); got != 0x80780000 {
 		t.Errorf("SPI2 CE1 segment = %#x", got)
 	}
@@ -413,6 +416,6 @@ func TestBadAccesses(t *testing.T) {
 		c.WindowWrite(off, 4, 0)
 		c.WindowPage(off)
 	}
-	s2 := New(SPI2())
+	s2 := New(SPI2(0x38000000, 128<<20))
 	s2.WindowRead(0, 4) // no chip attached
 }

@@ -54,9 +54,6 @@ import (
 // NumTimers is the number of timers in the block.
 const NumTimers = 8
 
-// VICSources are the VIC inputs of timers 1..8 (aspeed-g5.dtsi).
-var VICSources = [NumTimers]int{16, 17, 18, 35, 36, 37, 38, 39}
-
 // Register offsets.
 const (
 	RegCount    = 0x00 // + TimerBase(i)
@@ -107,6 +104,7 @@ type channel struct {
 
 // Timer is the timer block. It implements mmio.Device and mmio.Resetter.
 type Timer struct {
+	mmio.Port
 	clk      *vclock.Clock
 	log      *mmio.Log
 	apbHz    uint64
@@ -120,6 +118,7 @@ type Timer struct {
 // (nil: unconnected); apbHz is the PCLK rate.
 func New(clk *vclock.Clock, irqs [NumTimers]mmio.Line, apbHz uint64, log *mmio.Log) *Timer {
 	t := &Timer{clk: clk, log: log, apbHz: apbHz}
+	t.Port = mmio.NewPort(name, log, mmio.Access{}, t)
 	for i := range t.ch {
 		c := &t.ch[i]
 		c.irq = irqs[i]
@@ -364,7 +363,8 @@ func decode(off uint32) (int, uint32) {
 	return -1, 0
 }
 
-func (t *Timer) readReg(off uint32) (uint32, bool) {
+// ReadReg implements mmio.Registers.
+func (t *Timer) ReadReg(off, mask uint32) (uint32, bool) {
 	if i, r := decode(off); i >= 0 {
 		c := &t.ch[i]
 		switch r {
@@ -394,25 +394,13 @@ func (t *Timer) readReg(off uint32) (uint32, bool) {
 	return 0, false
 }
 
-// Read implements mmio.Device.
-func (t *Timer) Read(off uint32, size int) uint32 {
-	v, ok := t.readReg(off &^ 3)
+// WriteReg implements mmio.Registers.
+func (t *Timer) WriteReg(reg, val, mask uint32) bool {
+	cur, ok := t.ReadReg(reg, 0)
 	if !ok {
-		t.log.Unimplemented(name, off, false, 0)
-		return 0
+		return false
 	}
-	return mmio.ReadSub(v, off, size)
-}
-
-// Write implements mmio.Device.
-func (t *Timer) Write(off uint32, size int, val uint32) {
-	reg := off &^ 3
-	cur, ok := t.readReg(reg)
-	if !ok {
-		t.log.Unimplemented(name, off, true, val)
-		return
-	}
-	v := mmio.WriteSub(cur, off, size, val)
+	v := mmio.Merge(cur, val, mask)
 	if i, r := decode(reg); i >= 0 {
 		c := &t.ch[i]
 		switch r {
@@ -433,7 +421,7 @@ func (t *Timer) Write(off uint32, size int, val uint32) {
 			c.match[(r-RegMatch1)/4] = v
 			t.schedule(i)
 		}
-		return
+		return true
 	}
 	switch reg {
 	case RegCtrl:
@@ -441,7 +429,7 @@ func (t *Timer) Write(off uint32, size int, val uint32) {
 	case RegCtrl2:
 		t.ctrl2 = v
 	case RegCtrl3:
-		switch (mmio.WriteSub(0, off, size, val) >> 1) & 0xff {
+		switch (val >> 1) & 0xff {
 		case cmdUnlock:
 			t.unlocked = true
 		case cmdLock:
@@ -450,8 +438,9 @@ func (t *Timer) Write(off uint32, size int, val uint32) {
 	case RegCtrlClr:
 		if !t.unlocked {
 			t.log.GuestError(name, "control clear 0x%08x written while locked", val)
-			return
+			return true
 		}
-		t.setCtrl(t.ctrl &^ mmio.WriteSub(0, off, size, val))
+		t.setCtrl(t.ctrl &^ val)
 	}
+	return true
 }

@@ -4,16 +4,15 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
-	"github.com/ast2500emu/ast2500emu/vclock"
 )
 
 const apb = 25000000 // 40 ns per tick
 
 type rig struct {
 	t     *testing.T
-	clk   *vclock.Clock
-	insns uint64
+	clk   *devtest.Clock
 	tm    *Timer
 	log   *bytes.Buffer
 	level [NumTimers]bool
@@ -22,8 +21,9 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	r := &rig{t: t, clk: vclock.New(1000), log: &bytes.Buffer{}} // 1 ns per insn
-	r.clk.Attach(&r.insns)
+	r := &rig{t: t, clk: devtest.NewClock()}
+	log, buf := devtest.Log()
+	r.log = buf
 	var lines [NumTimers]mmio.Line
 	for i := range lines {
 		lines[i] = mmio.LineFunc(func(l bool) {
@@ -33,27 +33,8 @@ func newRig(t *testing.T) *rig {
 			r.level[i] = l
 		})
 	}
-	r.tm = New(r.clk, lines, apb, mmio.NewLog(r.log))
+	r.tm = New(r.clk.Clock, lines, apb, log)
 	return r
-}
-
-// to advances guest time to ns, stopping at every deadline on the way as
-// the machine loop does.
-func (r *rig) to(ns uint64) {
-	for {
-		next, ok := r.clk.Next()
-		if !ok || next > ns {
-			break
-		}
-		if next > r.clk.Now() {
-			r.insns += next - r.clk.Now()
-		}
-		r.clk.RunDue()
-	}
-	if ns > r.clk.Now() {
-		r.insns += ns - r.clk.Now()
-	}
-	r.clk.RunDue()
 }
 
 func (r *rig) rd(off uint32) uint32    { return r.tm.Read(off, 4) }
@@ -95,7 +76,7 @@ func TestCounterCountsDown(t *testing.T) {
 	if got := r.rd(RegCount); got != 1000 {
 		t.Fatalf("count after enable = %d, want reload 1000", got)
 	}
-	r.to(100*40 + 39)
+	r.clk.To(100*40 + 39)
 	if got := r.rd(RegCount); got != 900 {
 		t.Fatalf("count after 100 ticks = %d", got)
 	}
@@ -107,18 +88,18 @@ func TestCounterCountsDown(t *testing.T) {
 
 func TestOneShotInterruptTime(t *testing.T) {
 	r := newRig(t)
-	r.to(1000)
+	r.clk.To(1000)
 	r.linuxNextEvent(250) // 250 ticks = 10 us
-	r.to(1000 + 250*40 - 1)
+	r.clk.To(1000 + 250*40 - 1)
 	r.wantEdges(0)
-	r.to(1000 + 250*40)
+	r.clk.To(1000 + 250*40)
 	r.wantEdges(0, 1000+250*40)
 	if got := r.rd(RegCount); got != 0 {
 		t.Fatalf("count at expiry = %d", got)
 	}
 	// Reprogram from the handler, as tick_handle_oneshot does.
 	r.linuxNextEvent(100)
-	r.to(1000 + 350*40)
+	r.clk.To(1000 + 350*40)
 	r.wantEdges(0, 1000+250*40, 1000+350*40)
 }
 
@@ -128,10 +109,10 @@ func TestPeriodicReload(t *testing.T) {
 	r.linuxShutdown()
 	r.wr(RegReload, p)
 	r.wr(RegCtrl, r.rd(RegCtrl)|ctrlEnable|ctrlIntEn)
-	r.to(3 * (p + 1) * 40)
+	r.clk.To(3 * (p + 1) * 40)
 	r.wantEdges(0, p*40, (2*p+1)*40, (3*p+2)*40)
 	// One tick after reaching zero the counter holds the reload value.
-	r.to((3*p+3)*40 + 1)
+	r.clk.To((3*p+3)*40 + 1)
 	if got := r.rd(RegCount); got != p {
 		t.Fatalf("count after reload = %d", got)
 	}
@@ -147,16 +128,16 @@ func TestLinuxClocksource(t *testing.T) {
 	r.wr(b+RegMatch2, 0)
 	r.wr(b+RegReload, 0xffffffff)
 	read := func() uint32 { return ^r.rd(b + RegCount) } // sched_clock_down
-	r.to(40)
+	r.clk.To(40)
 	if got := read(); got != 0 {
 		t.Fatalf("clocksource after 1 tick = %d", got)
 	}
-	r.to(40 * 1001)
+	r.clk.To(40 * 1001)
 	if got := read(); got != 1000 {
 		t.Fatalf("clocksource after 1001 ticks = %d", got)
 	}
 	// Wraps as a 32-bit up counter: 2^32 ticks later it reads the same.
-	r.to(40*1001 + 40<<32)
+	r.clk.To(40*1001 + 40<<32)
 	if got := read(); got != 1000 {
 		t.Fatalf("clocksource after a wrap = %d", got)
 	}
@@ -174,7 +155,7 @@ func TestMatchRegisters(t *testing.T) {
 	r.wr(RegMatch1, 700)
 	r.wr(RegMatch2, 300)
 	r.wr(RegCtrl, ctrlEnable) // zero interrupt disabled: matches only
-	r.to(2 * (p + 1) * 40)
+	r.clk.To(2 * (p + 1) * 40)
 	r.wantEdges(0, 300*40, 700*40, (p+1+300)*40, (p+1+700)*40)
 	if r.rd(RegMatch1) != 700 || r.rd(RegMatch2) != 300 {
 		t.Fatal("match registers do not read back")
@@ -185,9 +166,9 @@ func TestDisableFreezesEnableReloads(t *testing.T) {
 	r := newRig(t)
 	r.wr(RegReload, 500)
 	r.wr(RegCtrl, ctrlEnable|ctrlIntEn)
-	r.to(100 * 40)
+	r.clk.To(100 * 40)
 	r.wr(RegCtrl, 0)
-	r.to(1000 * 40)
+	r.clk.To(1000 * 40)
 	if got := r.rd(RegCount); got != 400 {
 		t.Fatalf("disabled count = %d, want frozen 400", got)
 	}
@@ -196,7 +177,7 @@ func TestDisableFreezesEnableReloads(t *testing.T) {
 	if got := r.rd(RegCount); got != 500 {
 		t.Fatalf("count after re-enable = %d, want reload", got)
 	}
-	r.to(1500 * 40)
+	r.clk.To(1500 * 40)
 	r.wantEdges(0, 1500*40)
 }
 
@@ -204,12 +185,12 @@ func TestCountWriteWhileRunning(t *testing.T) {
 	r := newRig(t)
 	r.wr(RegReload, 100000)
 	r.wr(RegCtrl, ctrlEnable|ctrlIntEn)
-	r.to(400)
+	r.clk.To(400)
 	r.wr(RegCount, 50)
 	if got := r.rd(RegCount); got != 50 {
 		t.Fatalf("count after write = %d", got)
 	}
-	r.to(400 + 50*40)
+	r.clk.To(400 + 50*40)
 	r.wantEdges(0, 400+50*40)
 }
 
@@ -217,12 +198,12 @@ func TestReloadWriteAppliesAtNextReload(t *testing.T) {
 	r := newRig(t)
 	r.wr(RegReload, 100)
 	r.wr(RegCtrl, ctrlEnable|ctrlIntEn)
-	r.to(10 * 40)
+	r.clk.To(10 * 40)
 	r.wr(RegReload, 200)
 	if got := r.rd(RegCount); got != 90 {
 		t.Fatalf("count after reload write = %d, want 90", got)
 	}
-	r.to(100*40 + 201*40)
+	r.clk.To(100*40 + 201*40)
 	r.wantEdges(0, 100*40, 301*40)
 }
 
@@ -232,10 +213,10 @@ func TestInterruptEnableBit(t *testing.T) {
 	r.wr(RegMatch1, 1000) // never reached
 	r.wr(RegMatch2, 1000)
 	r.wr(RegCtrl, ctrlEnable)
-	r.to(300 * 40)
+	r.clk.To(300 * 40)
 	r.wantEdges(0)
 	r.wr(RegCtrl, ctrlEnable|ctrlIntEn)
-	r.to(404 * 40)
+	r.clk.To(404 * 40)
 	r.wantEdges(0, 302*40, 403*40)
 }
 
@@ -243,13 +224,13 @@ func TestExternalClock(t *testing.T) {
 	r := newRig(t)
 	r.wr(RegReload, 5000)
 	r.wr(RegCtrl, ctrlEnable|ctrlExtClk)
-	r.to(1000000) // 1 ms
+	r.clk.To(1000000) // 1 ms
 	if got := r.rd(RegCount); got != 4000 {
 		t.Fatalf("1 MHz count after 1 ms = %d", got)
 	}
 	// Switch to PCLK while running: continues from 4000 at 40 ns/tick.
 	r.wr(RegCtrl, ctrlEnable)
-	r.to(1000000 + 1000*40)
+	r.clk.To(1000000 + 1000*40)
 	if got := r.rd(RegCount); got != 3000 {
 		t.Fatalf("count after switching to PCLK = %d", got)
 	}
@@ -259,13 +240,13 @@ func TestSetAPBHz(t *testing.T) {
 	r := newRig(t)
 	r.wr(RegReload, 10000)
 	r.wr(RegCtrl, ctrlEnable|ctrlIntEn)
-	r.to(1000 * 40)
+	r.clk.To(1000 * 40)
 	r.tm.SetAPBHz(50000000) // 20 ns per tick
-	r.to(1000*40 + 1000*20)
+	r.clk.To(1000*40 + 1000*20)
 	if got := r.rd(RegCount); got != 8000 {
 		t.Fatalf("count after rate change = %d", got)
 	}
-	r.to(1000*40 + 9000*20)
+	r.clk.To(1000*40 + 9000*20)
 	r.wantEdges(0, 1000*40+9000*20)
 }
 
@@ -285,7 +266,7 @@ func TestControlClearRegister(t *testing.T) {
 	if r.rd(RegCtrl) != ctrlIntEn|(ctrlEnable<<4) {
 		t.Fatalf("control after clear = %#x", r.rd(RegCtrl))
 	}
-	r.to(200 * 40)
+	r.clk.To(200 * 40)
 	r.wantEdges(0) // timer 1 stopped
 	r.wr(RegCtrl3, cmdLock<<1)
 	if r.rd(RegCtrl3) != 0 {
@@ -309,7 +290,7 @@ func TestAllTimersAndOffsets(t *testing.T) {
 		ctrl |= (ctrlEnable | ctrlIntEn) << (4 * uint(i))
 	}
 	r.wr(RegCtrl, ctrl)
-	r.to(850 * 40)
+	r.clk.To(850 * 40)
 	for i := 0; i < NumTimers; i++ {
 		n := uint64(100 * (i + 1))
 		if len(r.edges[i]) != int((850+1)/(n+1)) || r.edges[i][0] != n*40 {
@@ -320,7 +301,7 @@ func TestAllTimersAndOffsets(t *testing.T) {
 		t.Fatal("unknown/write-only offsets not zero")
 	}
 	r.wr(0x100, 1)
-	if !bytes.Contains(r.log.Bytes(), []byte("unimplemented: timer")) {
+	if !bytes.Contains(r.log.Bytes(), []byte("msg=unimplemented dev=timer")) {
 		t.Fatal("unknown offset not logged")
 	}
 }
@@ -330,13 +311,13 @@ func TestZeroReloadDoesNotStorm(t *testing.T) {
 	r.wr(RegReload, 0)
 	r.wr(RegCount, 5)
 	r.wr(RegCtrl, ctrlEnable|ctrlIntEn) // loads 0
-	r.to(1000000)
+	r.clk.To(1000000)
 	r.wantEdges(0)
 	if _, ok := r.clk.Next(); ok {
 		t.Fatal("a deadline is still armed")
 	}
 	r.wr(RegCount, 3)
-	r.to(2000000)
+	r.clk.To(2000000)
 	r.wantEdges(0, 1000000+3*40)
 }
 
@@ -366,6 +347,6 @@ func TestReset(t *testing.T) {
 	if _, ok := r.clk.Next(); ok {
 		t.Fatal("deadline armed after reset")
 	}
-	r.to(1000 * 40)
+	r.clk.To(1000 * 40)
 	r.wantEdges(0)
 }

@@ -124,6 +124,7 @@ type Config struct {
 // UART is a 16550A. It implements mmio.Device and mmio.Resetter. All methods
 // must be called on the machine goroutine.
 type UART struct {
+	mmio.Port
 	name     string
 	clk      *vclock.Clock
 	irq      mmio.Line
@@ -191,6 +192,7 @@ func New(cfg Config) *UART {
 	if u.log == nil {
 		u.log = mmio.Default
 	}
+	u.Port = mmio.NewPort(u.name, u.log, mmio.Access{}, u)
 	u.txTimer = u.clk.NewTimer(u.name+".tx", u.txDone)
 	u.rxTimer = u.clk.NewTimer(u.name+".rx", u.rxArrive)
 	u.toTimer = u.clk.NewTimer(u.name+".rxtimeout", u.rxTimeout)
@@ -295,22 +297,22 @@ func (u *UART) SetModemInputs(cts, dsr, ri, dcd bool) {
 	u.setModemStatus(u.modemInputs())
 }
 
-// Read implements mmio.Device.
-func (u *UART) Read(off uint32, size int) uint32 {
-	if off&3 != 0 || off >= 0x20 {
-		u.log.Unimplemented(u.name, off, false, 0)
-		return 0
+// ReadReg implements mmio.Registers. The registers are 8 bits wide at a
+// 4-byte stride: an access that misses the low byte is unimplemented.
+func (u *UART) ReadReg(off, mask uint32) (uint32, bool) {
+	if mask&0xff == 0 || off >= 0x20 {
+		return 0, false
 	}
-	return uint32(u.readReg(off >> 2))
+	return uint32(u.readReg(off >> 2)), true
 }
 
-// Write implements mmio.Device.
-func (u *UART) Write(off uint32, size int, val uint32) {
-	if off&3 != 0 || off >= 0x20 {
-		u.log.Unimplemented(u.name, off, true, val)
-		return
+// WriteReg implements mmio.Registers.
+func (u *UART) WriteReg(off, val, mask uint32) bool {
+	if mask&0xff == 0 || off >= 0x20 {
+		return false
 	}
 	u.writeReg(off>>2, uint8(val))
+	return true
 }
 
 func (u *UART) readReg(r uint32) uint8 {

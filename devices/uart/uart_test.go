@@ -5,6 +5,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
 	"github.com/ast2500emu/ast2500emu/vclock"
 )
@@ -23,8 +24,7 @@ const (
 
 type rig struct {
 	t   *testing.T
-	n   uint64 // instruction counter; 1 instruction = 1 ns
-	clk *vclock.Clock
+	clk *devtest.Clock
 	u   *UART
 	out []byte
 	irq bool
@@ -33,12 +33,11 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	r := &rig{t: t}
-	r.clk = vclock.New(1000)
-	r.clk.Attach(&r.n)
+	r.clk = devtest.NewClock()
 	r.log = mmio.NewLog(io.Discard)
 	r.u = New(Config{
 		Name:  "uart5",
-		Clock: r.clk,
+		Clock: r.clk.Clock,
 		IRQ:   mmio.LineFunc(func(l bool) { r.irq = l }),
 		Out:   func(b byte) { r.out = append(r.out, b) },
 		Log:   r.log,
@@ -57,20 +56,7 @@ func (r *rig) expect(off uint32, want uint8, what string) {
 
 // advance moves guest time forward by d ns, firing each timer at its own
 // deadline as the machine loop does.
-func (r *rig) advance(d uint64) {
-	end := r.n + d
-	for {
-		dl, ok := r.clk.Next()
-		if !ok || dl > end {
-			break
-		}
-		if dl > r.n {
-			r.n = dl
-		}
-		r.clk.RunDue()
-	}
-	r.n = end
-}
+func (r *rig) advance(d uint64) { r.clk.Advance(d) }
 
 // setup programs 115200 8N1 at 24 MHz (divisor 13) and the given FCR.
 func (r *rig) setup(fcr uint8) {

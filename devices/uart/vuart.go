@@ -1,5 +1,7 @@
 package uart
 
+import "github.com/ast2500emu/ast2500emu/mmio"
+
 // ASPEED Virtual UART (VUART), BMC side, at 0x1e787000 on the AST2500.
 //
 // The VUART is a 16550A pair joined back to back: the BMC sees a normal
@@ -36,6 +38,7 @@ const (
 // control registers at 0x20..0x3c. It implements mmio.Device and
 // mmio.Resetter.
 type VUART struct {
+	mmio.Port // shadows the UART's, to reach the control registers
 	*UART
 	ctrl [8]uint8 // GCRA, GCRB, ADDRL, ADDRH, GCRE, GCRF, GCRG, GCRH
 }
@@ -45,7 +48,9 @@ func NewVUART(cfg Config) *VUART {
 	if cfg.Name == "" {
 		cfg.Name = "vuart"
 	}
-	return &VUART{UART: New(cfg)}
+	v := &VUART{UART: New(cfg)}
+	v.Port = mmio.NewPort(cfg.Name, v.log, mmio.Access{}, v)
+	return v
 }
 
 // Reset restores the power-on state of the UART and control registers.
@@ -54,21 +59,21 @@ func (v *VUART) Reset() {
 	v.ctrl = [8]uint8{}
 }
 
-// Read implements mmio.Device.
-func (v *VUART) Read(off uint32, size int) uint32 {
-	if off >= 0x20 && off < 0x40 && off&3 == 0 {
-		return uint32(v.ctrl[(off-0x20)>>2])
+// ReadReg implements mmio.Registers.
+func (v *VUART) ReadReg(off, mask uint32) (uint32, bool) {
+	if off >= 0x20 && off < 0x40 && mask&0xff != 0 {
+		return uint32(v.ctrl[(off-0x20)>>2]), true
 	}
-	return v.UART.Read(off, size)
+	return v.UART.ReadReg(off, mask)
 }
 
-// Write implements mmio.Device.
-func (v *VUART) Write(off uint32, size int, val uint32) {
-	if off >= 0x20 && off < 0x40 && off&3 == 0 {
+// WriteReg implements mmio.Registers.
+func (v *VUART) WriteReg(off, val, mask uint32) bool {
+	if off >= 0x20 && off < 0x40 && mask&0xff != 0 {
 		v.ctrl[(off-0x20)>>2] = uint8(val)
-		return
+		return true
 	}
-	v.UART.Write(off, size, val)
+	return v.UART.WriteReg(off, val, mask)
 }
 
 // Enabled reports GCRA's VUART enable bit.

@@ -78,6 +78,7 @@ const name = "vic"
 // VIC is the interrupt controller. It implements mmio.Device and
 // mmio.Resetter.
 type VIC struct {
+	mmio.Port
 	log *mmio.Log
 
 	level    uint64 // current input line levels
@@ -96,6 +97,7 @@ type VIC struct {
 // New returns a VIC in its power-on state, with its outputs unconnected.
 func New(log *mmio.Log) *VIC {
 	v := &VIC{log: log, irq: mmio.NoLine, fiq: mmio.NoLine}
+	v.Port = mmio.NewPort(name, log, mmio.Access{}, v)
 	v.Reset()
 	return v
 }
@@ -231,33 +233,27 @@ func (v *VIC) read64(reg uint32) (uint64, bool) {
 	return 0, false
 }
 
-// Read implements mmio.Device.
-func (v *VIC) Read(off uint32, size int) uint32 {
-	reg, half, ok := decode(off &^ 3)
-	if ok {
-		var val uint64
-		val, ok = v.read64(reg)
-		if ok {
-			return mmio.ReadSub(uint32(val>>(32*half)), off, size)
-		}
+// ReadReg implements mmio.Registers: one 32-bit half of a 64-bit register.
+func (v *VIC) ReadReg(off, mask uint32) (uint32, bool) {
+	reg, half, ok := decode(off)
+	if !ok {
+		return 0, false
 	}
-	v.log.Unimplemented(name, off, false, 0)
-	return 0
+	val, ok := v.read64(reg)
+	return uint32(val >> (32 * half)), ok
 }
 
-// Write implements mmio.Device.
-func (v *VIC) Write(off uint32, size int, val uint32) {
-	reg, half, ok := decode(off &^ 3)
+// WriteReg implements mmio.Registers: one 32-bit half of a 64-bit
+// register.
+func (v *VIC) WriteReg(off, val, lanes uint32) bool {
+	reg, half, ok := decode(off)
 	if !ok {
-		v.log.Unimplemented(name, off, true, val)
-		return
+		return false
 	}
 	// Bits written this access (for W1S/W1C registers, bytes not written
 	// count as zeros) and the lanes it covers (for plain registers).
-	lanes := mmio.WriteSub(0, off, size, 0xffffffff)
-	data := mmio.WriteSub(0, off, size, val)
 	sh := 32 * half
-	bitsW := uint64(data) << sh
+	bitsW := uint64(val) << sh
 	mask := uint64(lanes) << sh
 	switch reg {
 	case RegSelect:
@@ -284,4 +280,5 @@ func (v *VIC) Write(off uint32, size int, val uint32) {
 		v.log.GuestError(name, "write 0x%08x to read-only register at 0x%x", val, off)
 	}
 	v.update()
+	return true
 }

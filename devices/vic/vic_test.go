@@ -274,7 +274,7 @@ func TestUnknownAndReset(t *testing.T) {
 		t.Fatal("unknown register not zero")
 	}
 	v.Write(0x300, 4, 1)
-	if !bytes.Contains(buf.Bytes(), []byte("unimplemented: vic")) {
+	if !bytes.Contains(buf.Bytes(), []byte("msg=unimplemented dev=vic")) {
 		t.Fatal("unknown access not logged")
 	}
 	v.Input(99).Set(true) // must not panic

@@ -3,33 +3,22 @@ package wdt
 import (
 	"math/rand"
 	"testing"
+
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 )
 
 // TestRandomAccessNoPanic drives random register accesses while time
 // passes; the device must never panic.
 func TestRandomAccessNoPanic(t *testing.T) {
 	r := newRig(t)
-	rng := rand.New(rand.NewSource(1))
-	sizes := []int{1, 2, 4}
-	for i := 0; i < 20000; i++ {
-		off := uint32(rng.Intn(0x30))
-		size := sizes[rng.Intn(3)]
-		val := rng.Uint32()
-		if rng.Intn(2) == 0 {
-			val &= 0xfff
-		}
-		switch rng.Intn(5) {
-		case 0:
-			r.w.Read(off, size)
-		case 1:
-			r.w.Write(off, size, val)
-		case 2:
-			r.w.Write(RegRestart, 4, RestartMagic)
-		case 3:
-			r.w.Write(RegCtrl, 4, val)
-		default:
-			r.to(r.clk.Now() + uint64(rng.Intn(5000000)))
-		}
-		r.resetL = false
-	}
+	devtest.Fuzz{
+		Seed: 1, Span: 0x30,
+		Value: devtest.Small(0x1000),
+		Actions: []func(*rand.Rand){
+			func(*rand.Rand) { r.w.Write(RegRestart, 4, RestartMagic) },
+			func(rng *rand.Rand) { r.w.Write(RegCtrl, 4, rng.Uint32()&0xfff) },
+			func(rng *rand.Rand) { r.clk.Advance(uint64(rng.Intn(5000000))) },
+		},
+		Check: func(testing.TB, int) { r.resetL = false },
+	}.Run(t, r.w)
 }

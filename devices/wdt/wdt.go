@@ -100,6 +100,7 @@ const name = "wdt"
 
 // WDT is one watchdog. It implements mmio.Device and mmio.Resetter.
 type WDT struct {
+	mmio.Port
 	clk        *vclock.Clock
 	log        *mmio.Log
 	reset, irq mmio.Line
@@ -131,6 +132,7 @@ func New(clk *vclock.Clock, reset mmio.Line, irq mmio.Line, log *mmio.Log) *WDT 
 		irq = mmio.NoLine
 	}
 	w := &WDT{clk: clk, log: log, reset: reset, irq: irq}
+	w.Port = mmio.NewPort(name, log, mmio.Access{}, w)
 	w.tm = clk.NewTimer(name, w.expire)
 	w.Reset()
 	return w
@@ -241,7 +243,8 @@ func (w *WDT) expire() {
 	}
 }
 
-func (w *WDT) readReg(off uint32) (uint32, bool) {
+// ReadReg implements mmio.Registers.
+func (w *WDT) ReadReg(off, mask uint32) (uint32, bool) {
 	switch off {
 	case RegStatus:
 		return w.counter(), true
@@ -261,28 +264,16 @@ func (w *WDT) readReg(off uint32) (uint32, bool) {
 	return 0, false
 }
 
-// Read implements mmio.Device.
-func (w *WDT) Read(off uint32, size int) uint32 {
-	v, ok := w.readReg(off &^ 3)
+// WriteReg implements mmio.Registers.
+func (w *WDT) WriteReg(reg, val, mask uint32) bool {
+	cur, ok := w.ReadReg(reg, 0)
 	if !ok {
-		w.log.Unimplemented(name, off, false, 0)
-		return 0
+		return false
 	}
-	return mmio.ReadSub(v, off, size)
-}
-
-// Write implements mmio.Device.
-func (w *WDT) Write(off uint32, size int, val uint32) {
-	reg := off &^ 3
-	cur, ok := w.readReg(reg)
-	if !ok {
-		w.log.Unimplemented(name, off, true, val)
-		return
-	}
-	v := mmio.WriteSub(cur, off, size, val)
+	v := mmio.Merge(cur, val, mask)
 	switch reg {
 	case RegStatus, RegTimeoutStatus:
-		w.log.GuestError(name, "write 0x%08x to read-only register 0x%02x", val, off)
+		w.log.GuestError(name, "write 0x%08x to read-only register 0x%02x", val, reg)
 	case RegReload:
 		w.reload = v
 	case RegRestart:
@@ -311,6 +302,7 @@ func (w *WDT) Write(off uint32, size int, val uint32) {
 	case RegResetMask:
 		w.mask = v
 	}
+	return true
 }
 
 func (w *WDT) setCtrl(v uint32) {

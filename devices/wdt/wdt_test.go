@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/ast2500emu/ast2500emu/internal/devtest"
 	"github.com/ast2500emu/ast2500emu/mmio"
-	"github.com/ast2500emu/ast2500emu/vclock"
 )
 
 type rig struct {
 	t      *testing.T
-	clk    *vclock.Clock
-	insns  uint64
+	clk    *devtest.Clock
 	w      *WDT
 	log    *bytes.Buffer
 	resets []uint64 // guest times of reset pulses
@@ -21,33 +20,17 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	r := &rig{t: t, clk: vclock.New(1000), log: &bytes.Buffer{}}
-	r.clk.Attach(&r.insns)
+	r := &rig{t: t, clk: devtest.NewClock()}
+	log, buf := devtest.Log()
+	r.log = buf
 	reset := mmio.LineFunc(func(l bool) {
 		if l && !r.resetL {
 			r.resets = append(r.resets, r.clk.Now())
 		}
 		r.resetL = l
 	})
-	r.w = New(r.clk, reset, mmio.LineFunc(func(l bool) { r.irq = l }), mmio.NewLog(r.log))
+	r.w = New(r.clk.Clock, reset, mmio.LineFunc(func(l bool) { r.irq = l }), log)
 	return r
-}
-
-func (r *rig) to(ns uint64) {
-	for {
-		next, ok := r.clk.Next()
-		if !ok || next > ns {
-			break
-		}
-		if next > r.clk.Now() {
-			r.insns += next - r.clk.Now()
-		}
-		r.clk.RunDue()
-	}
-	if ns > r.clk.Now() {
-		r.insns += ns - r.clk.Now()
-	}
-	r.clk.RunDue()
 }
 
 func (r *rig) rd(off uint32) uint32    { return r.w.Read(off, 4) }
@@ -96,15 +79,15 @@ func TestPowerOnValues(t *testing.T) {
 
 func TestExpiryResetsAtRightTime(t *testing.T) {
 	r := newRig(t)
-	r.to(5000)
+	r.clk.To(5000)
 	r.linuxEnable(2000) // 2 ms
-	r.to(5000 + 1000*1000)
+	r.clk.To(5000 + 1000*1000)
 	if got := r.rd(RegStatus); got != 1000 {
 		t.Fatalf("counter after 1 ms = %d", got)
 	}
-	r.to(5000 + 2000*1000 - 1)
+	r.clk.To(5000 + 2000*1000 - 1)
 	r.wantResets()
-	r.to(5000 + 2000*1000)
+	r.clk.To(5000 + 2000*1000)
 	r.wantResets(5000 + 2000*1000)
 	if r.rd(RegTimeoutStatus)&1 == 0 {
 		t.Fatal("timeout status not set")
@@ -115,28 +98,28 @@ func TestMagicRestartReloads(t *testing.T) {
 	r := newRig(t)
 	r.linuxEnable(1000)
 	for i := 1; i <= 5; i++ {
-		r.to(uint64(i) * 900 * 1000)
+		r.clk.To(uint64(i) * 900 * 1000)
 		r.wr(RegRestart, RestartMagic)
 		if got := r.rd(RegStatus); got != 1000 {
 			t.Fatalf("counter after restart = %d", got)
 		}
 	}
 	r.wantResets()
-	r.to(5*900*1000 + 1000*1000)
+	r.clk.To(5*900*1000 + 1000*1000)
 	r.wantResets(5*900*1000 + 1000*1000)
 }
 
 func TestWrongMagicIgnored(t *testing.T) {
 	r := newRig(t)
 	r.linuxEnable(1000)
-	r.to(500 * 1000)
+	r.clk.To(500 * 1000)
 	r.wr(RegRestart, 0x4756)
 	r.wr(RegRestart, 0)
 	r.w.Write(RegRestart, 1, 0x55) // byte: low half 0x0055
 	if got := r.rd(RegStatus); got != 500 {
 		t.Fatalf("counter after wrong magic = %d", got)
 	}
-	r.to(1000 * 1000)
+	r.clk.To(1000 * 1000)
 	r.wantResets(1000 * 1000)
 }
 
@@ -145,16 +128,16 @@ func TestDisabledNeverFires(t *testing.T) {
 	r.wr(RegReload, 10)
 	r.wr(RegRestart, RestartMagic)
 	r.wr(RegCtrl, CtrlResetSystem) // reset armed but not enabled
-	r.to(100 * 1000 * 1000)
+	r.clk.To(100 * 1000 * 1000)
 	r.wantResets()
 	if r.rd(RegStatus) != 10 || r.rd(RegTimeoutStatus) != 0 {
 		t.Fatal("disabled watchdog counted")
 	}
 	// Stopping a running watchdog freezes it (aspeed_wdt_stop).
 	r.linuxEnable(1000)
-	r.to(100*1000*1000 + 300*1000)
+	r.clk.To(100*1000*1000 + 300*1000)
 	r.wr(RegCtrl, r.rd(RegCtrl)&^CtrlEnable)
-	r.to(200 * 1000 * 1000)
+	r.clk.To(200 * 1000 * 1000)
 	r.wantResets()
 	if got := r.rd(RegStatus); got != 700 {
 		t.Fatalf("stopped counter = %d, want frozen 700", got)
@@ -172,12 +155,12 @@ func TestLinuxRestart(t *testing.T) {
 	if r.rd(RegResetWidth) != 0xFF {
 		t.Fatalf("reset width = %#x", r.rd(RegResetWidth))
 	}
-	r.to(1000000)
+	r.clk.To(1000000)
 	r.linuxEnable(128 * 1000000 / 1000)
 	if r.w.ResetMode() != ResetSoC {
 		t.Fatal("reset mode not SoC")
 	}
-	r.to(1000000 + 128*1000000) // mdelay(1000) would run past this
+	r.clk.To(1000000 + 128*1000000) // mdelay(1000) would run past this
 	r.wantResets(1000000 + 128*1000000)
 }
 
@@ -185,7 +168,7 @@ func TestContinuesAfterExpiryWithoutReset(t *testing.T) {
 	r := newRig(t)
 	r.wr(RegReload, 100)
 	r.wr(RegCtrl, CtrlEnable|CtrlInterrupt|CtrlBootSecond)
-	r.to(100 * 1000)
+	r.clk.To(100 * 1000)
 	if !r.irq {
 		t.Fatal("interrupt not raised on timeout")
 	}
@@ -208,7 +191,7 @@ func TestContinuesAfterExpiryWithoutReset(t *testing.T) {
 	if r.rd(RegTimeoutStatus) != 0 || r.irq {
 		t.Fatal("clear timeout status failed")
 	}
-	r.to(200 * 1000)
+	r.clk.To(200 * 1000)
 	if !r.irq || r.rd(RegTimeoutStatus)&1 == 0 {
 		t.Fatal("second timeout not signalled")
 	}
@@ -251,7 +234,7 @@ func TestResetAndSoCReset(t *testing.T) {
 	r := newRig(t)
 	r.wr(RegReload, 10)
 	r.wr(RegCtrl, CtrlEnable|CtrlResetSystem|CtrlBootSecond)
-	r.to(10 * 1000)
+	r.clk.To(10 * 1000)
 	r.wantResets(10 * 1000)
 	r.w.SoCReset()
 	if r.rd(RegTimeoutStatus) != 3 || r.rd(RegCtrl) != Ctrl1MHz {
@@ -272,7 +255,7 @@ func TestUnknownAndSubWord(t *testing.T) {
 		t.Fatal("unknown offset not zero")
 	}
 	r.wr(0x24, 1)
-	if !bytes.Contains(r.log.Bytes(), []byte("unimplemented: wdt")) {
+	if !bytes.Contains(r.log.Bytes(), []byte("msg=unimplemented dev=wdt")) {
 		t.Fatal("unknown offset not logged")
 	}
 	r.w.Write(RegReload+2, 2, 0x0001)
@@ -304,7 +287,7 @@ func TestMaskedSoCReset(t *testing.T) {
 		if spins++; spins > 100 {
 			t.Fatal("enable bit never cleared: firmware would spin forever")
 		}
-		r.to(r.clk.Now() + 1000)
+		r.clk.To(r.clk.Now() + 1000)
 	}
 	if len(masks) != 1 || masks[0] != 1<<2 {
 		t.Fatalf("masked resets %v, want [0x4]", masks)
@@ -314,7 +297,7 @@ func TestMaskedSoCReset(t *testing.T) {
 		t.Errorf("control %#x after the masked reset, want enable and reset clear", c)
 	}
 	// Stopped: nothing more happens.
-	r.to(r.clk.Now() + 10_000_000)
+	r.clk.To(r.clk.Now() + 10_000_000)
 	if len(masks) != 1 {
 		t.Errorf("watchdog fired again: %v", masks)
 	}
@@ -328,7 +311,7 @@ func TestMaskedSoCReset(t *testing.T) {
 		if spins > 100 {
 			t.Fatal("reset bit never cleared")
 		}
-		r.to(r.clk.Now() + 1000)
+		r.clk.To(r.clk.Now() + 1000)
 	}
 	if len(masks) != 2 {
 		t.Errorf("masked resets %v after platform.S's sequence", masks)
@@ -339,7 +322,7 @@ func TestMaskedSoCReset(t *testing.T) {
 	r.wr(RegResetMask, 0x023FFFF3)
 	at := r.clk.Now()
 	r.linuxEnable(5)
-	r.to(at + 5000)
+	r.clk.To(at + 5000)
 	r.wantResets(at + 5000)
 	if len(masks) != 2 {
 		t.Errorf("full reset went through the masked path")

@@ -8,13 +8,47 @@
 // NC-SI.
 package ast2500
 
-// Block is one memory-mapped block of the SoC.
+// Block is one memory-mapped block of the SoC: where it is, what drives
+// it and how the rest of the SoC reaches it. The SoC instantiates the
+// devices from this table.
 type Block struct {
-	Name string
-	Base uint32
-	Size uint32
-	IRQ  []int // VIC sources, in the order the device's lines are numbered
+	Name       string
+	Base, Size uint32
+	IRQ        []int // VIC sources, in the order the device's lines are numbered
+	// Model is the device model serving the block; "" maps it to an
+	// unimplemented device (reads zero, writes ignored, logged once).
+	Model Model
+	// ResetBit is the block's bit in a watchdog reset mask (WDT1C), as
+	// U-Boot's asm/arch-aspeed/wdt.h numbers them; a masked reset that
+	// leaves the ARM core out resets the blocks whose bits it sets. 0:
+	// the block has no bit (bit 0 is the ARM core itself).
+	ResetBit uint
+	// Window and WindowSize are a flash controller's memory window.
+	Window, WindowSize uint32
 }
+
+// Model names a device model.
+type Model string
+
+// The device models of the SoC.
+const (
+	ModelSMC      Model = "smc"
+	ModelMAC      Model = "ftgmac100"
+	ModelVIC      Model = "vic"
+	ModelSDMC     Model = "sdmc"
+	ModelSCU      Model = "scu"
+	ModelGFX      Model = "gfx"
+	ModelADC      Model = "adc"
+	ModelGPIO     Model = "gpio"
+	ModelRTC      Model = "rtc"
+	ModelTimer    Model = "timer"
+	ModelUART     Model = "uart"
+	ModelWDT      Model = "wdt"
+	ModelPWMTacho Model = "pwm-tacho"
+	ModelVUART    Model = "vuart"
+	ModelLPC      Model = "lpc"
+	ModelI2C      Model = "i2c"
+)
 
 // Physical memory regions.
 const (
@@ -28,49 +62,50 @@ const (
 	// BootAliasSize is the part of the FMC window also visible at address
 	// 0, where the ARM core fetches its reset vector (boot from SPI).
 	BootAliasSize = 0x10000000
+	// ConsoleUART is the UART whose output is the machine's console.
+	ConsoleUART = "uart5"
 )
 
-// Blocks is the memory map of register blocks. Blocks without a model are
-// mapped to an "unimplemented" device: reads return zero, writes are
-// ignored, and each register is logged once.
+// Blocks is the memory map of register blocks, with each block's
+// interrupts, model, reset-mask bit and memory window.
 var Blocks = []Block{
-	{"fmc", 0x1E620000, 0x1000, []int{19}},
-	{"spi1", 0x1E630000, 0x1000, nil},
-	{"spi2", 0x1E631000, 0x1000, nil},
-	{"mac0", 0x1E660000, 0x1000, []int{2}},
-	{"mac1", 0x1E680000, 0x1000, []int{3}},
-	{"usb-vhub", 0x1E6A0000, 0x1000, []int{5}},
-	{"ehci0", 0x1E6A1000, 0x1000, []int{5}},
-	{"ehci1", 0x1E6A3000, 0x1000, []int{13}},
-	{"uhci", 0x1E6B0000, 0x1000, []int{14}},
-	{"vic", 0x1E6C0000, 0x1000, nil},
-	{"cvic", 0x1E6C2000, 0x1000, nil},
-	{"sdmc", 0x1E6E0000, 0x1000, []int{0}},
-	{"scu", 0x1E6E2000, 0x1000, []int{21}},
-	{"hace", 0x1E6E3000, 0x1000, []int{4}},
-	{"gfx", 0x1E6E6000, 0x1000, []int{25}},
-	{"xdma", 0x1E6E7000, 0x1000, []int{6}},
-	{"mctp", 0x1E6E8000, 0x1000, nil},
-	{"adc", 0x1E6E9000, 0x1000, []int{31}},
-	{"video", 0x1E700000, 0x1000, []int{7}},
-	{"sdhci", 0x1E740000, 0x1000, []int{26}},
-	{"gpio", 0x1E780000, 0x200, []int{20}},
-	{"sgpio", 0x1E780200, 0x100, []int{40}},
-	{"rtc", 0x1E781000, 0x1000, []int{22}},
-	{"timer", 0x1E782000, 0x1000, []int{16, 17, 18, 35, 36, 37, 38, 39}},
-	{"uart1", 0x1E783000, 0x1000, []int{9}},
-	{"uart5", 0x1E784000, 0x1000, []int{10}},
-	{"wdt1", 0x1E785000, 0x20, nil},
-	{"wdt2", 0x1E785020, 0x20, nil},
-	{"wdt3", 0x1E785040, 0x20, nil},
-	{"pwm-tacho", 0x1E786000, 0x1000, nil},
-	{"vuart", 0x1E787000, 0x1000, []int{8}},
-	{"lpc", 0x1E789000, 0x1000, []int{8}},
-	{"i2c", 0x1E78A000, 0x1000, []int{12}},
-	{"peci", 0x1E78B000, 0x1000, []int{15}},
-	{"uart2", 0x1E78D000, 0x1000, []int{32}},
-	{"uart3", 0x1E78E000, 0x1000, []int{33}},
-	{"uart4", 0x1E78F000, 0x1000, []int{34}},
+	{Name: "fmc", Base: 0x1E620000, Size: 0x1000, IRQ: []int{19}, Model: ModelSMC, Window: FMCWindow, WindowSize: 256 << 20},
+	{Name: "spi1", Base: 0x1E630000, Size: 0x1000, Model: ModelSMC, Window: SPI1Window, WindowSize: 128 << 20},
+	{Name: "spi2", Base: 0x1E631000, Size: 0x1000, Model: ModelSMC, Window: SPI2Window, WindowSize: 128 << 20},
+	{Name: "mac0", Base: 0x1E660000, Size: 0x1000, IRQ: []int{2}, Model: ModelMAC, ResetBit: 5},
+	{Name: "mac1", Base: 0x1E680000, Size: 0x1000, IRQ: []int{3}, Model: ModelMAC, ResetBit: 6},
+	{Name: "usb-vhub", Base: 0x1E6A0000, Size: 0x1000, IRQ: []int{5}},
+	{Name: "ehci0", Base: 0x1E6A1000, Size: 0x1000, IRQ: []int{5}},
+	{Name: "ehci1", Base: 0x1E6A3000, Size: 0x1000, IRQ: []int{13}},
+	{Name: "uhci", Base: 0x1E6B0000, Size: 0x1000, IRQ: []int{14}},
+	{Name: "vic", Base: 0x1E6C0000, Size: 0x1000, Model: ModelVIC},
+	{Name: "cvic", Base: 0x1E6C2000, Size: 0x1000},
+	{Name: "sdmc", Base: 0x1E6E0000, Size: 0x1000, IRQ: []int{0}, Model: ModelSDMC, ResetBit: 2},
+	{Name: "scu", Base: 0x1E6E2000, Size: 0x1000, IRQ: []int{21}, Model: ModelSCU},
+	{Name: "hace", Base: 0x1E6E3000, Size: 0x1000, IRQ: []int{4}},
+	{Name: "gfx", Base: 0x1E6E6000, Size: 0x1000, IRQ: []int{25}, Model: ModelGFX},
+	{Name: "xdma", Base: 0x1E6E7000, Size: 0x1000, IRQ: []int{6}},
+	{Name: "mctp", Base: 0x1E6E8000, Size: 0x1000},
+	{Name: "adc", Base: 0x1E6E9000, Size: 0x1000, IRQ: []int{31}, Model: ModelADC, ResetBit: 20},
+	{Name: "video", Base: 0x1E700000, Size: 0x1000, IRQ: []int{7}},
+	{Name: "sdhci", Base: 0x1E740000, Size: 0x1000, IRQ: []int{26}},
+	{Name: "gpio", Base: 0x1E780000, Size: 0x200, IRQ: []int{20}, Model: ModelGPIO, ResetBit: 21},
+	{Name: "sgpio", Base: 0x1E780200, Size: 0x100, IRQ: []int{40}},
+	{Name: "rtc", Base: 0x1E781000, Size: 0x1000, IRQ: []int{22}, Model: ModelRTC},
+	{Name: "timer", Base: 0x1E782000, Size: 0x1000, IRQ: []int{16, 17, 18, 35, 36, 37, 38, 39}, Model: ModelTimer},
+	{Name: "uart1", Base: 0x1E783000, Size: 0x1000, IRQ: []int{9}, Model: ModelUART},
+	{Name: "uart5", Base: 0x1E784000, Size: 0x1000, IRQ: []int{10}, Model: ModelUART},
+	{Name: "wdt1", Base: 0x1E785000, Size: 0x20, Model: ModelWDT},
+	{Name: "wdt2", Base: 0x1E785020, Size: 0x20, Model: ModelWDT},
+	{Name: "wdt3", Base: 0x1E785040, Size: 0x20, Model: ModelWDT},
+	{Name: "pwm-tacho", Base: 0x1E786000, Size: 0x1000, Model: ModelPWMTacho, ResetBit: 17},
+	{Name: "vuart", Base: 0x1E787000, Size: 0x1000, IRQ: []int{8}, Model: ModelVUART},
+	{Name: "lpc", Base: 0x1E789000, Size: 0x1000, IRQ: []int{8}, Model: ModelLPC, ResetBit: 13},
+	{Name: "i2c", Base: 0x1E78A000, Size: 0x1000, IRQ: []int{12}, Model: ModelI2C, ResetBit: 4},
+	{Name: "peci", Base: 0x1E78B000, Size: 0x1000, IRQ: []int{15}},
+	{Name: "uart2", Base: 0x1E78D000, Size: 0x1000, IRQ: []int{32}, Model: ModelUART},
+	{Name: "uart3", Base: 0x1E78E000, Size: 0x1000, IRQ: []int{33}, Model: ModelUART},
+	{Name: "uart4", Base: 0x1E78F000, Size: 0x1000, IRQ: []int{34}, Model: ModelUART},
 }
 
 // BlockByName returns the named block of the memory map.

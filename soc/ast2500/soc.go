@@ -82,6 +82,8 @@ type SoC struct {
 
 	io        [ioPages]*ioPage
 	resetters []mmio.Resetter
+	masked    [32]mmio.Resetter // by watchdog reset mask bit
+	flashCtl  []*smc.Controller // in Blocks order
 	dma       DMANotifier
 }
 
@@ -161,65 +163,127 @@ type orGate struct {
 	n      int
 }
 
-func (s *SoC) block(name string) Block {
-	b, ok := BlockByName(name)
-	if !ok {
-		panic("ast2500: no block " + name) // a bug in the tables, not guest input
-	}
-	return b
-}
-
+// build instantiates the devices of the Blocks table and maps them. The
+// VIC and the SCU come first: every interrupt goes through the one, and
+// the clocks other devices count in come from the other.
 func (s *SoC) build() {
 	cfg := s.cfg
-	clk, log := cfg.Clock, cfg.Log
+	log := cfg.Log
 	s.VIC = vic.New(log)
 	s.SCU = scu.New(scu.Config{Strap: cfg.Strap, SiliconRev: cfg.SiliconRev, Seed: cfg.Seed, Log: log, Unlocked: cfg.SCUUnlocked})
-	s.SDMC = sdmc.New(cfg.RAMSize, log)
-
-	tb := s.block("timer")
-	var tl [timer.NumTimers]mmio.Line
-	for i := range tl {
-		tl[i] = s.irq(tb.IRQ[i])
+	for _, b := range Blocks {
+		var d mmio.Device = &mmio.Unimplemented{Name: b.Name, Log: log}
+		if b.Model != "" {
+			d = s.newDevice(b)
+		}
+		if err := s.Map(b.Base, b.Size, d); err != nil {
+			panic(err) // a bug in the tables, not guest input
+		}
+		if r, ok := d.(mmio.Resetter); ok {
+			s.resetters = append(s.resetters, r)
+			if b.ResetBit != 0 {
+				s.masked[b.ResetBit] = r
+			}
+		}
 	}
-	s.Timer = timer.New(clk, tl, s.SCU.APBHz(), log)
+	s.SCU.OnAPBChange(func(hz uint64) {
+		s.Timer.SetAPBHz(hz)
+		s.I2C.SetAPBHz(hz)
+	})
+}
 
-	for i, name := range []string{"uart1", "uart2", "uart3", "uart4", "uart5"} {
+// lines returns the block's interrupt outputs.
+func (s *SoC) lines(b Block) []mmio.Line {
+	l := make([]mmio.Line, len(b.IRQ))
+	for i, n := range b.IRQ {
+		l[i] = s.irq(n)
+	}
+	return l
+}
+
+// line returns the block's first interrupt output (NoLine without one).
+func (s *SoC) line(b Block) mmio.Line {
+	if len(b.IRQ) == 0 {
+		return mmio.NoLine
+	}
+	return s.lines(b)[0]
+}
+
+// unit returns the instance number in a block name ("uart5": 5, "mac0": 0).
+func unit(name string) int { return int(name[len(name)-1] - '0') }
+
+// newDevice instantiates the model of block b and records it in the SoC.
+func (s *SoC) newDevice(b Block) mmio.Device {
+	cfg := s.cfg
+	clk, log := cfg.Clock, cfg.Log
+	switch b.Model {
+	case ModelVIC:
+		return s.VIC
+	case ModelSCU:
+		return s.SCU
+	case ModelSDMC:
+		s.SDMC = sdmc.New(cfg.RAMSize, log)
+		return s.SDMC
+	case ModelTimer:
+		var tl [timer.NumTimers]mmio.Line
+		copy(tl[:], s.lines(b))
+		s.Timer = timer.New(clk, tl, s.SCU.APBHz(), log)
+		return s.Timer
+	case ModelUART:
 		out := func(byte) {}
-		if i == 4 {
+		if b.Name == ConsoleUART {
 			out = cfg.Console
 		}
-		s.UART[i] = uart.New(uart.Config{
-			Name: name, Clock: clk, IRQ: s.irq(s.block(name).IRQ[0]),
+		u := uart.New(uart.Config{
+			Name: b.Name, Clock: clk, IRQ: s.line(b),
 			UARTClockHz: s.SCU.UARTClockHz(), Out: out, Log: log, TxCharNs: cfg.UARTTxCharNs,
 		})
-	}
-	s.VUART = uart.NewVUART(uart.Config{
-		Name: "vuart", Clock: clk, IRQ: s.irq(s.block("vuart").IRQ[0]),
-		UARTClockHz: s.SCU.APBHz(), Out: func(byte) {}, Log: log,
-	})
-	for i := range s.WDT {
-		i := i
+		s.UART[unit(b.Name)-1] = u
+		return u
+	case ModelVUART:
+		s.VUART = uart.NewVUART(uart.Config{
+			Name: b.Name, Clock: clk, IRQ: s.line(b),
+			UARTClockHz: s.SCU.APBHz(), Out: func(byte) {}, Log: log,
+		})
+		return s.VUART
+	case ModelWDT:
+		i := unit(b.Name) - 1
 		reset := mmio.LineFunc(func(level bool) {
 			if level && cfg.ResetRequest != nil {
 				cfg.ResetRequest(i)
 			}
 		})
-		s.WDT[i] = wdt.New(clk, reset, mmio.NoLine, log)
-		s.WDT[i].SetMaskedReset(s.maskedReset)
-	}
-	s.RTC = rtc.New(clk, cfg.BaseUnix, log)
-	s.GPIO = gpio.New(s.irq(s.block("gpio").IRQ[0]), log)
-	s.I2C = i2c.New(clk, s.irq(s.block("i2c").IRQ[0]), log)
-	s.I2C.SetAPBHz(s.SCU.APBHz())
-	s.LPC = lpc.New(s.irq(s.block("lpc").IRQ[0]), log)
-	s.ADC = adc.New(log)
-	s.PWM = pwmtacho.New(log)
-	s.GFX = gfx.New(s.irq(s.block("gfx").IRQ[0]), log)
-	s.GFX.AttachClock(clk)
-	for i, name := range []string{"mac0", "mac1"} {
-		i := i
+		w := wdt.New(clk, reset, s.line(b), log)
+		w.SetMaskedReset(s.maskedReset)
+		s.WDT[i] = w
+		return w
+	case ModelRTC:
+		s.RTC = rtc.New(clk, cfg.BaseUnix, log)
+		return s.RTC
+	case ModelGPIO:
+		s.GPIO = gpio.New(s.line(b), log)
+		return s.GPIO
+	case ModelI2C:
+		s.I2C = i2c.New(clk, s.line(b), log)
+		s.I2C.SetAPBHz(s.SCU.APBHz())
+		return s.I2C
+	case ModelLPC:
+		s.LPC = lpc.New(s.line(b), log)
+		return s.LPC
+	case ModelADC:
+		s.ADC = adc.New(log)
+		return s.ADC
+	case ModelPWMTacho:
+		s.PWM = pwmtacho.New(log)
+		return s.PWM
+	case ModelGFX:
+		s.GFX = gfx.New(s.line(b), log)
+		s.GFX.AttachClock(clk)
+		return s.GFX
+	case ModelMAC:
+		i := unit(b.Name)
 		s.MAC[i] = ftgmac100.New(ftgmac100.Config{
-			Name: name, Clock: clk, IRQ: s.irq(s.block(name).IRQ[0]), DMA: s, Log: log,
+			Name: b.Name, Clock: clk, IRQ: s.line(b), DMA: s, Log: log,
 			PHY: cfg.MACPHY[i],
 			Tx: func(frame []byte) {
 				if cfg.MACTx != nil {
@@ -227,43 +291,32 @@ func (s *SoC) build() {
 				}
 			},
 		})
-	}
-	newSMC := func(c smc.Config) *smc.Controller {
-		b := s.block(c.Name)
-		c.IRQ = mmio.NoLine
-		if len(b.IRQ) > 0 {
-			c.IRQ = s.irq(b.IRQ[0])
+		return s.MAC[i]
+	case ModelSMC:
+		var c smc.Config
+		switch b.Name {
+		case "fmc":
+			c = smc.FMC(b.Window, b.WindowSize)
+		case "spi1":
+			c = smc.SPI1(b.Window, b.WindowSize)
+		default:
+			c = smc.SPI2(b.Window, b.WindowSize)
 		}
-		c.DMA, c.Log = s, log
+		c.IRQ, c.DMA, c.Log = s.line(b), s, log
 		c.Invalidate = s.invalidateFlash
-		return smc.New(c)
-	}
-	s.FMC = newSMC(smc.FMC())
-	s.SPI1 = newSMC(smc.SPI1())
-	s.SPI2 = newSMC(smc.SPI2())
-	s.SCU.OnAPBChange(func(hz uint64) {
-		s.Timer.SetAPBHz(hz)
-		s.I2C.SetAPBHz(hz)
-	})
-
-	devs := map[string]mmio.Device{
-		"vic": s.VIC, "scu": s.SCU, "sdmc": s.SDMC, "timer": s.Timer,
-		"uart1": s.UART[0], "uart2": s.UART[1], "uart3": s.UART[2], "uart4": s.UART[3], "uart5": s.UART[4],
-		"vuart": s.VUART, "wdt1": s.WDT[0], "wdt2": s.WDT[1], "wdt3": s.WDT[2],
-		"rtc": s.RTC, "gpio": s.GPIO, "i2c": s.I2C, "lpc": s.LPC,
-		"adc": s.ADC, "pwm-tacho": s.PWM, "gfx": s.GFX, "mac0": s.MAC[0], "mac1": s.MAC[1],
-		"fmc": s.FMC, "spi1": s.SPI1, "spi2": s.SPI2,
-	}
-	for _, b := range Blocks {
-		d := devs[b.Name]
-		if d == nil {
-			d = &mmio.Unimplemented{Name: b.Name, Log: log}
+		ctl := smc.New(c)
+		s.flashCtl = append(s.flashCtl, ctl)
+		switch b.Name {
+		case "fmc":
+			s.FMC = ctl
+		case "spi1":
+			s.SPI1 = ctl
+		default:
+			s.SPI2 = ctl
 		}
-		s.Map(b.Base, b.Size, d)
-		if r, ok := d.(mmio.Resetter); ok {
-			s.resetters = append(s.resetters, r)
-		}
+		return ctl
 	}
+	panic("ast2500: no model " + string(b.Model)) // a bug in the tables
 }
 
 // Clock returns the SoC's virtual clock (for board devices).
@@ -273,25 +326,29 @@ func (s *SoC) Clock() *vclock.Clock { return s.cfg.Clock }
 func (s *SoC) BaseUnix() int64 { return s.cfg.BaseUnix }
 
 // Map places a device in the IO window (boards and later devices use it).
-// A later mapping of the same range replaces the earlier one.
-func (s *SoC) Map(base, size uint32, d mmio.Device) {
+// It refuses a range outside the window or overlapping a mapped block.
+func (s *SoC) Map(base, size uint32, d mmio.Device) error {
+	if size == 0 || base < ioBase || base-ioBase >= ioSize || size > ioBase+ioSize-base {
+		return fmt.Errorf("ast2500: block at %#x+%#x outside the IO window", base, size)
+	}
 	for a := base &^ 0xFFF; a < base+size; a += 0x1000 {
-		if a < ioBase || a >= ioBase+ioSize {
-			panic(fmt.Sprintf("ast2500: block at %#x outside the IO window", base))
+		if p := s.io[(a-ioBase)>>12]; p != nil {
+			for _, m := range p.subs {
+				if m.base < base+size && base < m.base+m.size {
+					return fmt.Errorf("ast2500: block at %#x+%#x overlaps the one at %#x+%#x", base, size, m.base, m.size)
+				}
+			}
 		}
+	}
+	for a := base &^ 0xFFF; a < base+size; a += 0x1000 {
 		p := s.io[(a-ioBase)>>12]
 		if p == nil {
 			p = &ioPage{}
 			s.io[(a-ioBase)>>12] = p
 		}
-		kept := p.subs[:0]
-		for _, m := range p.subs {
-			if m.base+m.size <= base || m.base >= base+size {
-				kept = append(kept, m)
-			}
-		}
-		p.subs = append(kept, mapping{base, size, d})
+		p.subs = append(p.subs, mapping{base, size, d})
 	}
+	return nil
 }
 
 // SetDMANotifier connects the CPU's decoded-code invalidation.
@@ -309,19 +366,12 @@ func (s *SoC) Reset() {
 }
 
 // maskedReset resets the blocks in a watchdog reset mask that leaves the
-// ARM core out (bit numbers as U-Boot's asm/arch-aspeed/wdt.h names them);
-// blocks without a model here have nothing to reset.
+// ARM core out (the ResetBit column of Blocks); blocks without a model
+// here have nothing to reset.
 func (s *SoC) maskedReset(mask uint32) {
-	blocks := []struct {
-		bit uint
-		dev mmio.Resetter
-	}{
-		{2, s.SDMC}, {4, s.I2C}, {5, s.MAC[0]}, {6, s.MAC[1]}, {13, s.LPC},
-		{17, s.PWM}, {20, s.ADC}, {21, s.GPIO},
-	}
-	for _, b := range blocks {
-		if mask&(1<<b.bit) != 0 && b.dev != nil {
-			b.dev.Reset()
+	for bit, r := range s.masked {
+		if mask&(1<<bit) != 0 && r != nil {
+			r.Reset()
 		}
 	}
 }
@@ -365,15 +415,13 @@ func (s *SoC) dramAlias(pa uint32) (uint32, bool) {
 // at SPI1Window and SPI2Window, and the boot alias of the FMC window at
 // address 0 (BootAliasSize bytes).
 func (s *SoC) flash(pa uint32) (*smc.Controller, uint32) {
-	switch {
-	case pa < BootAliasSize:
+	if pa < BootAliasSize {
 		return s.FMC, pa
-	case pa >= FMCWindow && pa < SPI1Window:
-		return s.FMC, pa - FMCWindow
-	case pa >= SPI1Window && pa < SPI2Window:
-		return s.SPI1, pa - SPI1Window
-	case pa >= SPI2Window && pa < SPI2Window+128<<20:
-		return s.SPI2, pa - SPI2Window
+	}
+	for _, c := range s.flashCtl {
+		if pa-c.WindowBase() < c.WindowSize() {
+			return c, pa - c.WindowBase()
+		}
 	}
 	return nil, 0
 }

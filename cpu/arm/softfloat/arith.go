@@ -3,6 +3,7 @@
 // IEEE 754 and QEMU's softfloat as used for ARM: NaN operands first (so a
 // NaN beats an invalid combination), then invalid operations, then
 // infinities and zeros. See softfloat.go for the representation.
+
 package softfloat
 
 import (

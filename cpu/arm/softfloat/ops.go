@@ -3,6 +3,7 @@
 // FCVTDS/FCVTSD, FTOSI/FTOUI(Z), FSITO/FUITO). Conversions to integer
 // follow ARM: NaN gives 0 and IOC, out-of-range values saturate with IOC
 // (and without IXC), in-range inexact results set IXC.
+
 package softfloat
 
 import "math/bits"
