@@ -16,6 +16,8 @@ import (
 	"os"
 
 	"github.com/u-root/u-root/pkg/dt"
+
+	"github.com/ast2500emu/ast2500emu/loader/zimage"
 )
 
 // InputError is a problem with a user-supplied file. Its message names the
@@ -55,6 +57,9 @@ type Request struct {
 	DTB    Image
 	Initrd *Image  // nil: none
 	Append *string // nil: keep the device tree's bootargs
+	// GuestDecompress runs a zImage's own decompressor instead of
+	// inflating the kernel on the host (zimage.go).
+	GuestDecompress bool
 }
 
 // Layout is where everything went.
@@ -66,8 +71,15 @@ type Layout struct {
 	InitrdSize uint32
 	DTBAddr    uint32
 	DTB        []byte // the edited device tree
-	kernel     []byte
-	initrd     []byte
+	KernelBSS  uint32 // reserved above the kernel (a zImage inflated on the host)
+	Decompress string // how a zImage's kernel is inflated: "host (xz)", "guest decompressor (why)"
+	// DecompressCached says the host's kernel came from the cache.
+	DecompressCached bool
+	kernel           []byte
+	// appendedDTB is the device tree appended to a zImage whose
+	// decompressor would use it instead of the one in r2.
+	appendedDTB []byte
+	initrd      []byte
 }
 
 const (
@@ -89,6 +101,11 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 		if err := l.planUImage(k, ramBase, ramSize); err != nil {
 			return nil, err
 		}
+		if zimage.IsZImage(l.kernel) {
+			if err := l.inflateZImage(k.Name, req.GuestDecompress, ramBase, ramSize); err != nil {
+				return nil, err
+			}
+		}
 	case len(k.Data) >= 0x30 && binary.LittleEndian.Uint32(k.Data[0x24:]) == zImageMagic:
 		start := binary.LittleEndian.Uint32(k.Data[0x28:])
 		end := binary.LittleEndian.Uint32(k.Data[0x2C:])
@@ -98,14 +115,14 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 		if size := end - start; uint64(size) > uint64(len(k.Data)) {
 			return nil, inputErr(k.Name, "truncated zImage: header says %d bytes, file has %d", size, len(k.Data))
 		}
-		l.KernelAddr = ramBase + kernelLoadOff
-		l.Entry = l.KernelAddr
-		l.kernel = k.Data
+		if err := l.planZImage(req, ramBase, ramSize); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, inputErr(k.Name, "not an ARM zImage or uImage (no zImage magic at offset 0x24, no uImage magic at 0)")
 	}
 	l.KernelSize = uint32(len(l.kernel))
-	if uint64(l.KernelAddr-ramBase)+uint64(l.KernelSize) > uint64(ramSize) {
+	if uint64(l.KernelAddr-ramBase)+uint64(l.KernelSize)+uint64(l.KernelBSS) > uint64(ramSize) {
 		return nil, inputErr(k.Name, "kernel (%d bytes) does not fit in %d MiB of RAM", l.KernelSize, ramSize>>20)
 	}
 
@@ -116,7 +133,7 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 		off = 128 << 20
 	}
 	l.InitrdAddr = ramBase + off
-	if kEnd := l.KernelAddr + l.KernelSize; l.InitrdAddr < kEnd {
+	if kEnd := l.KernelAddr + l.KernelSize + l.KernelBSS; l.InitrdAddr < kEnd {
 		l.InitrdAddr = align(kEnd, 4096)
 	}
 	if req.Initrd != nil {
@@ -130,9 +147,11 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 				len(l.initrd), uint64(ramSize)-uint64(l.InitrdAddr-ramBase), l.InitrdAddr, ramSize>>20)
 		}
 	}
-	dtb, err := editDTB(req, l)
-	if err != nil {
-		return nil, err
+	dtb, err := l.appendedDTB, error(nil)
+	if dtb == nil { // an appended DTB is used as it is, as head.S does
+		if dtb, err = editDTB(req, l); err != nil {
+			return nil, err
+		}
 	}
 	l.DTB = dtb
 	l.DTBAddr = align(l.InitrdAddr+l.InitrdSize, 4096)

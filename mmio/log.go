@@ -81,6 +81,19 @@ func (l *Log) GuestError(dev string, format string, args ...any) {
 	}
 }
 
+// Info records what the emulator chose to do (how a kernel was loaded).
+// It is written only to a log the user asked for (not Default's stderr).
+func (l *Log) Info(dev string, format string, args ...any) {
+	if l == nil || l == Default {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.Quiet {
+		fmt.Fprintf(l.w, "info: %s: %s\n", dev, fmt.Sprintf(format, args...))
+	}
+}
+
 // Seen reports whether an unimplemented access was recorded (for tests).
 func (l *Log) Seen(dev string, off uint32, write bool) bool {
 	l.mu.Lock()
