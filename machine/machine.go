@@ -133,9 +133,7 @@ func New(cfg Config) (*Machine, error) {
 	m.Clock.OnArm(func(ns uint64) { m.CPU.LimitSlice(m.Clock.InsnsUntil(ns)) })
 	soc.SetDMANotifier(m.CPU)
 	soc.ConnectCPU(mmio.LineFunc(m.CPU.SetIRQ), mmio.LineFunc(m.CPU.SetFIQ))
-	if !cfg.GuestDecompress {
-		m.CPU.SetColdCodeHook(m.zImageEntry)
-	}
+	m.CPU.SetColdCodeHook(m.zImageEntry)
 	if cfg.Boot == nil {
 		return nil, ErrNoBoot
 	}

@@ -45,6 +45,10 @@ func (m *Machine) zImageEntry(pc uint32) (uint32, bool) {
 	if !m.SoC.ReadPhys(pc, hdr[:]) || !zimage.IsZImage(hdr[:]) {
 		return 0, false
 	}
+	if m.cfg.GuestDecompress {
+		m.noteDecompress("guest decompressor (--guest-decompress)", false)
+		return 0, false
+	}
 	n := uint64(binary.LittleEndian.Uint32(hdr[0x2C:]))
 	if uint64(pc)+n+8 > ramEnd {
 		m.noteDecompress(fmt.Sprintf("guest decompressor (zImage at %#x runs past RAM)", pc), false)

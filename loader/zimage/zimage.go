@@ -39,6 +39,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sort"
 )
 
 const (
@@ -203,13 +204,13 @@ type candidate struct {
 }
 
 // candidates lists the stream magics between the table and the size word,
-// last first.
+// last first: at most maxTries of each format, and only maxTries are tried.
 func candidates(img []byte, h *Header) []candidate {
 	region := img[:h.SizeOff]
 	var cs []candidate
 	for _, m := range magics {
 		end := len(region)
-		for {
+		for n := 0; n < maxTries; n++ {
 			i := bytes.LastIndex(region[:end], m.magic)
 			if i < 0 || i <= int(h.tableOff) {
 				break
@@ -218,12 +219,7 @@ func candidates(img []byte, h *Header) []candidate {
 			end = i
 		}
 	}
-	// Latest first (insertion sort: the list is short for real kernels).
-	for i := 1; i < len(cs); i++ {
-		for j := i; j > 0 && cs[j].off > cs[j-1].off; j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].off > cs[j].off })
 	return cs
 }
 
