@@ -39,6 +39,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"sort"
 )
 
@@ -239,11 +240,20 @@ func Inflate(img []byte, limit uint32) (*Kernel, error) {
 		return nil, unsupported("no known compressed stream (gzip, xz, lzma, lz4, lzo) before the size word")
 	}
 	var firstErr error
-	for i, c := range cs {
-		if i == maxTries {
+	lzo := false
+	tries := 0
+	for _, c := range cs {
+		payload := img[c.off : h.SizeOff+4]
+		if !plausible(c.format, payload, h.Size) {
+			continue
+		}
+		if c.format == "lzo" {
+			lzo = true
+			continue
+		}
+		if tries++; tries > maxTries {
 			break
 		}
-		payload := img[c.off : h.SizeOff+4]
 		if uint64(h.Size) > MaxRatio*uint64(len(payload))+1<<20 {
 			if firstErr == nil {
 				firstErr = corrupt("zImage says %d compressed bytes inflate to %d: refusing a decompression bomb", len(payload), h.Size)
@@ -260,8 +270,6 @@ func Inflate(img []byte, limit uint32) (*Kernel, error) {
 			out, err = inflateLZMA(payload, h.Size)
 		case "lz4":
 			out, err = inflateLZ4(payload, h.Size)
-		case "lzo":
-			return nil, unsupported("lzo-compressed zImage (no maintained Go lzo decoder)")
 		}
 		if err == nil {
 			return &Kernel{Header: *h, Format: c.format, Image: out, SHA256: sha256.Sum256(out)}, nil
@@ -270,7 +278,39 @@ func Inflate(img []byte, limit uint32) (*Kernel, error) {
 			firstErr = corrupt("%s kernel at %#x: %v", c.format, c.off, err)
 		}
 	}
+	if lzo {
+		return nil, unsupported("lzo-compressed zImage (no maintained Go lzo decoder)")
+	}
+	if firstErr == nil {
+		firstErr = unsupported("no known compressed stream (gzip, xz, lzma, lz4, lzo) before the size word")
+	}
 	return nil, firstErr
+}
+
+// plausible checks a candidate stream's header cheaply, so that a magic
+// that is only a coincidence in the decompressor's data or inside another
+// stream is not decoded.
+func plausible(format string, p []byte, size uint32) bool {
+	le := binary.LittleEndian
+	switch format {
+	case "gzip": // method deflate, no reserved flags
+		return len(p) >= 18 && p[3]&0xE0 == 0
+	case "xz": // stream flags and their CRC
+		return len(p) >= 32 && p[6] == 0 && crc32.ChecksumIEEE(p[6:8]) == le.Uint32(p[8:])
+	case "lzma": // lc/lp/pb 3/0/2, a dictionary of 2^n or 3*2^n, the size unknown or the size word
+		if len(p) < 13+4 {
+			return false
+		}
+		d := le.Uint32(p[1:])
+		n := le.Uint64(p[5:])
+		pow := d&(d-1) == 0 || d%3 == 0 && (d/3)&(d/3-1) == 0
+		return d >= 4096 && pow && (n == ^uint64(0) || n == uint64(size))
+	case "lz4": // the first block fits
+		return len(p) >= 12 && uint64(le.Uint32(p[4:]))+8+4 <= uint64(len(p))
+	case "lzo":
+		return len(p) >= 16
+	}
+	return false
 }
 
 var errLength = errors.New("output length differs from the size word")
