@@ -11,20 +11,17 @@ import (
 
 // Report is the JSON report of one run (--report).
 type Report struct {
-	Version     string `json:"version"`
-	Name        string `json:"name"`
-	Result      string `json:"result"` // "pass" or "fail"
-	Class       string `json:"class"`  // "" on pass
-	ExitCode    int    `json:"exit_code"`
-	Reason      string `json:"reason,omitempty"`
-	MatchedLine string `json:"matched_line,omitempty"`
-	Machine     string `json:"machine,omitempty"`
-	Kernel      string `json:"kernel,omitempty"`
-	DTB         string `json:"dtb,omitempty"`
-	Append      string `json:"append,omitempty"`
-	// Decompress says how the zImage's kernel was inflated: "host (xz)"
-	// or "guest decompressor (why)" ("" when no zImage was booted).
-	Decompress    string        `json:"decompress,omitempty"`
+	Version       string        `json:"version"`
+	Name          string        `json:"name"`
+	Result        string        `json:"result"` // "pass" or "fail"
+	Class         string        `json:"class"`  // "" on pass
+	ExitCode      int           `json:"exit_code"`
+	Reason        string        `json:"reason,omitempty"`
+	MatchedLine   string        `json:"matched_line,omitempty"`
+	Machine       string        `json:"machine,omitempty"`
+	Kernel        string        `json:"kernel,omitempty"`
+	DTB           string        `json:"dtb,omitempty"`
+	Append        string        `json:"append,omitempty"`
 	Seed          uint64        `json:"seed"`
 	Deterministic bool          `json:"deterministic"`
 	Allowed       []string      `json:"allowed,omitempty"`
@@ -38,6 +35,10 @@ type Report struct {
 	Steps         []StepResult  `json:"steps"`
 	Stack         string        `json:"stack,omitempty"`
 	ConsoleTail   []string      `json:"console_tail,omitempty"`
+
+	// Decompress says how the zImage's kernel was inflated: "host (xz)"
+	// or "guest decompressor (why)" ("" when no zImage was booted).
+	Decompress string `json:"decompress,omitempty"`
 }
 
 // Meta describes the run for the report.
