@@ -71,15 +71,19 @@ type Layout struct {
 	InitrdSize uint32
 	DTBAddr    uint32
 	DTB        []byte // the edited device tree
-	KernelBSS  uint32 // reserved above the kernel (a zImage inflated on the host)
-	Decompress string // how a zImage's kernel is inflated: "host (xz)", "guest decompressor (why)"
-	// DecompressCached says the host's kernel came from the cache.
+	kernel     []byte
+	initrd     []byte
+
+	// KernelBSS is reserved above a kernel inflated on the host
+	// (zimage.go); Decompress says how a zImage's kernel is inflated
+	// ("host (xz)", "guest decompressor (why)"), DecompressCached whether
+	// the host's kernel came from the cache.
+	KernelBSS        uint32
+	Decompress       string
 	DecompressCached bool
-	kernel           []byte
 	// appendedDTB is the device tree appended to a zImage whose
 	// decompressor would use it instead of the one in r2.
 	appendedDTB []byte
-	initrd      []byte
 }
 
 const (
