@@ -2,7 +2,10 @@ module github.com/ast2500emu/ast2500emu
 
 go 1.26.0
 
-require github.com/u-root/u-root v0.16.0
+require (
+	github.com/u-root/u-root v0.16.0
+	github.com/ulikunitz/xz v0.5.17
+)
 
 require (
 	github.com/Microsoft/go-winio v0.6.2 // indirect

@@ -21,6 +21,8 @@ import (
 	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 
 	"github.com/u-root/u-root/pkg/dt"
+
+	"github.com/ast2500emu/ast2500emu/loader/zimage"
 )
 
 // InputError is a problem with a user-supplied file. Its message names the
@@ -79,6 +81,9 @@ type Request struct {
 	// AnyBoard accepts a device tree whose root compatible does not name
 	// the AST2500 (--dtb-any-board).
 	AnyBoard bool
+	// GuestDecompress runs a zImage's own decompressor instead of
+	// inflating the kernel on the host (zimage.go).
+	GuestDecompress bool
 }
 
 // Layout is where everything went.
@@ -93,6 +98,17 @@ type Layout struct {
 	kernel     []byte
 	segs       []segment // an ELF kernel's segments (kernel is nil)
 	initrd     []byte
+
+	// KernelBSS is reserved above a kernel inflated on the host
+	// (zimage.go); Decompress says how a zImage's kernel is inflated
+	// ("host (xz)", "guest decompressor (why)"), DecompressCached whether
+	// the host's kernel came from the cache.
+	KernelBSS        uint32
+	Decompress       string
+	DecompressCached bool
+	// appendedDTB is the device tree appended to a zImage whose
+	// decompressor would use it instead of the one in r2.
+	appendedDTB []byte
 }
 
 const (
@@ -118,6 +134,11 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 		if err := l.planUImage(k, ramBase, ramSize); err != nil {
 			return nil, err
 		}
+		if zimage.IsZImage(l.kernel) {
+			if err := l.inflateZImage(k.Name, req.GuestDecompress, ramBase, ramSize); err != nil {
+				return nil, err
+			}
+		}
 	case len(k.Data) >= 0x30 && binary.LittleEndian.Uint32(k.Data[0x24:]) == zImageMagic:
 		start := binary.LittleEndian.Uint32(k.Data[0x28:])
 		end := binary.LittleEndian.Uint32(k.Data[0x2C:])
@@ -127,16 +148,16 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 		if size := end - start; uint64(size) > uint64(len(k.Data)) {
 			return nil, inputErr(k.Name, "truncated zImage: header says %d bytes, file has %d", size, len(k.Data))
 		}
-		l.KernelAddr = ramBase + kernelLoadOff
-		l.Entry = l.KernelAddr
-		l.kernel = k.Data
+		if err := l.planZImage(req, ramBase, ramSize); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, inputErr(k.Name, "not an ARM zImage, uImage or ELF (no zImage magic at offset 0x24, no uImage or ELF magic at 0)")
 	}
 	if l.segs == nil {
 		l.KernelSize = uint32(len(l.kernel))
 	}
-	if uint64(l.KernelAddr-ramBase)+uint64(l.KernelSize) > uint64(ramSize) {
+	if uint64(l.KernelAddr-ramBase)+uint64(l.KernelSize)+uint64(l.KernelBSS) > uint64(ramSize) {
 		return nil, inputErr(k.Name, "kernel (%d bytes) does not fit in %d MiB of RAM", l.KernelSize, ramSize>>20)
 	}
 
@@ -147,7 +168,7 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 		off = 128 << 20
 	}
 	l.InitrdAddr = ramBase + off
-	if kEnd := l.KernelAddr + l.KernelSize; l.InitrdAddr < kEnd {
+	if kEnd := l.KernelAddr + l.KernelSize + l.KernelBSS; l.InitrdAddr < kEnd {
 		l.InitrdAddr = align(kEnd, 4096)
 	}
 	if req.Initrd != nil {
@@ -168,9 +189,11 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 			return nil, inputErr(req.Initrd.Name, "corrupt initrd: %v", err)
 		}
 	}
-	dtb, err := editDTB(req, l, ramBase, ramSize)
-	if err != nil {
-		return nil, err
+	dtb, err := l.appendedDTB, error(nil)
+	if dtb == nil { // an appended DTB is used as it is, as head.S does
+		if dtb, err = editDTB(req, l, ramBase, ramSize); err != nil {
+			return nil, err
+		}
 	}
 	l.DTB = dtb
 	l.DTBAddr = align(l.InitrdAddr+l.InitrdSize, 4096)

@@ -14,6 +14,9 @@ func DirectBoot(l *loader.Layout) func(m *Machine) error {
 		if err := l.Load(m.SoC); err != nil {
 			return err
 		}
+		if l.Decompress != "" {
+			m.noteDecompress(l.Decompress, l.DecompressCached)
+		}
 		c := m.CPU
 		c.SetCPSR(arm.ModeSVC | 0x1C0)
 		c.SetReg(0, 0)

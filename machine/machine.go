@@ -60,6 +60,9 @@ type Config struct {
 	MACPHY [2]bool
 	// MaxInsns stops the run after this many instructions (0: no limit).
 	MaxInsns uint64
+	// GuestDecompress lets a zImage that firmware jumps to run its own
+	// decompressor instead of inflating the kernel on the host (zimage.go).
+	GuestDecompress bool
 }
 
 // Machine is a running AST2500 board.
@@ -69,6 +72,11 @@ type Machine struct {
 	SoC   *ast2500.SoC
 	Clock *vclock.Clock
 	Log   *mmio.Log
+	// Decompress says how the last zImage booted was inflated ("host
+	// (xz)", "guest decompressor (why)"; "" before any), DecompressCached
+	// whether the host's kernel came from the cache.
+	Decompress       string
+	DecompressCached bool
 
 	line     []byte // current console line (for power-off detection)
 	exit     atomic.Int32
@@ -125,6 +133,7 @@ func New(cfg Config) (*Machine, error) {
 	m.Clock.OnArm(func(ns uint64) { m.CPU.LimitSlice(m.Clock.InsnsUntil(ns)) })
 	soc.SetDMANotifier(m.CPU)
 	soc.ConnectCPU(mmio.LineFunc(m.CPU.SetIRQ), mmio.LineFunc(m.CPU.SetFIQ))
+	m.CPU.SetColdCodeHook(m.zImageEntry)
 	if cfg.Boot == nil {
 		return nil, ErrNoBoot
 	}

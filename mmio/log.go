@@ -33,6 +33,10 @@ type Log struct {
 // LevelUnimp is the slog level of unimplemented-register records.
 const LevelUnimp = slog.LevelDebug
 
+// LevelNote is the slog level of the emulator's own notes (Info): below
+// Info, so they reach a log file but not stderr by default.
+const LevelNote = slog.LevelInfo - 2
+
 type logKey struct {
 	dev   string
 	off   uint32
@@ -124,6 +128,15 @@ func (l *Log) GuestError(dev string, format string, args ...any) {
 	if l.guestN == max {
 		l.logger.LogAttrs(ctx, slog.LevelWarn, "guest-error", slog.String("what", "further guest errors suppressed"))
 	}
+}
+
+// Info records what the emulator chose to do (how a kernel was loaded), at
+// LevelNote: in a log file, not on stderr unless -d unimp widened it.
+func (l *Log) Info(dev string, format string, args ...any) {
+	if l == nil || l == Default || l.Quiet {
+		return
+	}
+	l.logger.LogAttrs(context.Background(), LevelNote, "info", slog.String("dev", dev), slog.String("what", fmt.Sprintf(format, args...)))
 }
 
 // Seen reports whether an unimplemented access was recorded (for tests).

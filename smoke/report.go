@@ -35,6 +35,10 @@ type Report struct {
 	Steps         []StepResult  `json:"steps"`
 	Stack         string        `json:"stack,omitempty"`
 	ConsoleTail   []string      `json:"console_tail,omitempty"`
+
+	// Decompress says how the zImage's kernel was inflated: "host (xz)"
+	// or "guest decompressor (why)" ("" when no zImage was booted).
+	Decompress string `json:"decompress,omitempty"`
 }
 
 // Meta describes the run for the report.

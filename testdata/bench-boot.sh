@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # bench-boot.sh [romulus|ast2500-evb ...]: seconds from start to the shell
 # prompt for the bundled guest, on ast2500emu and on QEMU, in the same run,
-# with the ratio and ast2500emu's guest instruction count.
+# with the ratio and ast2500emu's guest instruction count. Extra ast2500emu
+# flags come from $EMU_FLAGS (e.g. EMU_FLAGS=--guest-decompress to run the
+# zImage's own decompressor; AST2500EMU_NO_CACHE=1 to inflate on the host
+# without the kernel cache); the last column says which path ran.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -11,7 +14,7 @@ boards=("$@")
 command -v qemu-system-arm >/dev/null || { echo "qemu-system-arm not installed (apt-get install qemu-system-arm)" >&2; exit 1; }
 EMU=$(mktemp -d)/ast2500emu
 (cd "$ROOT" && go build -o "$EMU" ./cmd/ast2500emu)
-printf '%-12s %10s %10s %7s %14s\n' board ast2500emu qemu ratio instructions
+printf '%-12s %10s %10s %7s %14s  %s\n' board ast2500emu qemu ratio instructions decompression
 for b in "${boards[@]}"; do
 	case $b in
 	romulus) qm=romulus-bmc dtb=aspeed-bmc-opp-romulus.dtb ;;
@@ -19,13 +22,14 @@ for b in "${boards[@]}"; do
 	*) echo "unknown board $b" >&2; exit 1 ;;
 	esac
 	stats=$(mktemp)
-	ours=$(python3 "$HERE/boottime.py" "$EMU" boot -M "$b" --nic none --pace off --stats 2>"$stats" | tail -1)
+	ours=$(python3 "$HERE/boottime.py" "$EMU" boot -M "$b" --nic none --pace off --stats ${EMU_FLAGS:-} 2>"$stats" | tail -1)
 	sleep 1
 	insns=$(grep -o 'after [0-9]* instructions' "$stats" | awk '{print $2}')
+	path=$(sed -n 's/^ast2500emu: kernel decompression: //p' "$stats")
 	qemu=$(python3 "$HERE/boottime.py" qemu-system-arm -M "$qm" -m 512M -no-reboot \
 		-kernel "$G/zImage" -dtb "$G/$dtb" -initrd "$G/initramfs.cpio.gz" \
 		-display none -monitor none -serial stdio -nic none | tail -1)
 	ratio=$(python3 -c "print('%.2f' % ($ours / $qemu))")
-	printf '%-12s %9ss %9ss %6sx %14s\n' "$b" "$ours" "$qemu" "$ratio" "${insns:-?}"
+	printf '%-12s %9ss %9ss %6sx %14s  %s\n' "$b" "$ours" "$qemu" "$ratio" "${insns:-?}" "${path:-?}"
 	rm -f "$stats"
 done

@@ -4,7 +4,8 @@
 # ast2500emu through the firmware (reset vector, first-stage loader, FIT),
 # ast2500emu with --boot direct, and QEMU -M romulus-bmc -drive if=mtd
 # (firmware path; QEMU has no direct path for an MTD image). RUNS=N repeats
-# each and prints every time.
+# each and prints every time. Extra ast2500emu flags come from $EMU_FLAGS
+# (e.g. EMU_FLAGS=--guest-decompress).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -35,8 +36,8 @@ times() {
 	done
 	echo "$out"
 }
-fw=$(times "$EMU" boot -M romulus --mtd "$TMP/run.mtd" --nic none --pace off)
-direct=$(times "$EMU" boot -M romulus --mtd "$TMP/run.mtd" --boot direct --nic none --pace off)
+fw=$(times "$EMU" boot -M romulus --mtd "$TMP/run.mtd" --nic none --pace off ${EMU_FLAGS:-})
+direct=$(times "$EMU" boot -M romulus --mtd "$TMP/run.mtd" --boot direct --nic none --pace off ${EMU_FLAGS:-})
 qemu=$(times qemu-system-arm -M romulus-bmc -nographic -monitor none -serial stdio -nic none \
 	-drive file="$TMP/run.mtd",if=mtd,format=raw)
 printf '%-34s %s\n' "ast2500emu --mtd (firmware)" "$fw" \

@@ -44,6 +44,8 @@ type bootOptions struct {
 	cpuProf  string
 	debug    debugOptions // --gdb, -S, --trace-insn (gdb.go, trace.go)
 	stats    bool
+	// guestDecompress runs a zImage's own decompressor (no host shortcut).
+	guestDecompress bool
 
 	mtd         string // --mtd: flash image for FMC CS0 (mtd.go)
 	mtdWritable bool
@@ -74,6 +76,7 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.mtd, "mtd", "", "SPI flash image for the first FMC chip (e.g. an OpenBMC .static.mtd); guest writes stay in memory")
 	f.BoolVar(&o.mtdWritable, "mtd-writable", false, "write the flash back to the --mtd file on exit (atomically, only if the guest changed it)")
 	f.StringVar(&o.bootMode, "boot", "firmware", "with --mtd: firmware (the image's boot loader runs from the reset vector) or direct (kernel, dtb and initramfs from the image's FIT at 0x80000)")
+	f.BoolVar(&o.guestDecompress, "guest-decompress", false, "run a zImage's own decompressor in the guest instead of inflating the kernel on the host (slower; for fidelity)")
 	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time and MIPS on exit (stderr)")
 }
 
@@ -173,6 +176,7 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	boot := machine.FirmwareBoot
 	scuUnlocked := false
 	if o.flash == nil || o.bootMode == "direct" {
+		req.GuestDecompress = o.guestDecompress
 		layout, err := loader.Plan(req, ast2500.DRAMBase, uint32(ram))
 		if err != nil {
 			closeNet()
@@ -204,12 +208,13 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 			UARTTxCharNs: 1000,
 			Log:          log,
 		},
-		Attach:   attach,
-		Boot:     boot,
-		NoReboot: o.noReboot,
-		Console:  console,
-		Net:      netCfg,
-		MACPHY:   phy,
+		Attach:          attach,
+		Boot:            boot,
+		GuestDecompress: o.guestDecompress,
+		NoReboot:        o.noReboot,
+		Console:         console,
+		Net:             netCfg,
+		MACPHY:          phy,
 	}
 	return cfg, nil
 }
@@ -384,6 +389,13 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				wall := time.Since(start)
 				fmt.Fprintf(os.Stderr, "ast2500emu: %s after %d instructions, guest time %.3f s, wall time %.3f s, %.1f MIPS\n",
 					exit, m.CPU.Insns, float64(m.Clock.Now())/1e9, wall.Seconds(), float64(m.CPU.Insns)/wall.Seconds()/1e6)
+				if m.Decompress != "" {
+					cached := ""
+					if m.DecompressCached {
+						cached = ", from the cache"
+					}
+					fmt.Fprintf(os.Stderr, "ast2500emu: kernel decompression: %s%s\n", m.Decompress, cached)
+				}
 			}
 			signal.Stop(sig)
 			close(sig)

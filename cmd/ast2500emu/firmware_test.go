@@ -151,3 +151,44 @@ func TestFirmwareBootMTD(t *testing.T) {
 		t.Fatalf("exit status after poweroff: %d", code)
 	}
 }
+
+// The firmware path takes the host-decompression shortcut: the first-stage
+// loader copies the FIT's zImage to 0x80001000 and jumps to it with the MMU
+// off; the machine inflates the kernel on the host and enters it at
+// 0x80008000. With --guest-decompress the zImage's own decompressor runs.
+// Both reach the shell deterministically.
+func TestFirmwareBootHostDecompress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots the guest")
+	}
+	img, err := guest.RomulusMTD()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := buildCLI(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "obmc-romulus.mtd")
+	if err := os.WriteFile(path, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var insns [2]uint64
+	for i, c := range []struct{ flag, want string }{
+		{"--seed=1", "host (xz)"},
+		{"--guest-decompress", "guest decompressor (--guest-decompress)"},
+	} {
+		rep := filepath.Join(dir, fmt.Sprintf("r%d.json", i))
+		code, out := runSmoke(t, exe, "-M", "romulus", "--mtd", path, c.flag, "--deterministic", "--log", os.DevNull, "--timeout", "6m", "--report", rep)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.flag, code, out)
+		}
+		r := readReport(t, rep)
+		if r.Decompress != c.want {
+			t.Errorf("%s: report says decompress %q, want %q", c.flag, r.Decompress, c.want)
+		}
+		insns[i] = r.Instructions
+	}
+	// The decompressor is most of the guest path's instructions.
+	if insns[0]*2 > insns[1] {
+		t.Errorf("host path %d instructions, guest path %d: the shortcut saved too little", insns[0], insns[1])
+	}
+}

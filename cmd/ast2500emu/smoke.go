@@ -431,6 +431,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 	}
 
 	var res smoke.Result
+	decompress := ""
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -485,6 +486,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 			m.Stop()
 		}
 		res = smoke.Run(m, rc)
+		decompress = m.Decompress
 	}()
 	if flush != nil {
 		if ferr := flush(); ferr != nil && err == nil {
@@ -495,6 +497,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		return rep, err
 	}
 	rep = smoke.NewReport(res, meta)
+	rep.Decompress = decompress
 	if path := outPath(o.report, idx+1, total, ".json"); path != "" {
 		if werr := rep.WriteJSON(path); werr != nil {
 			return rep, fmt.Errorf("--report: %v", werr)

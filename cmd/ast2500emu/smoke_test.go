@@ -124,7 +124,7 @@ func TestSmokeBundledGuest(t *testing.T) {
 				t.Errorf("--profile in smoke: %v\n%s", err, prof)
 			}
 			r := readReport(t, p("pass.json"))
-			if r.Result != "pass" || r.Class != "" || r.Version != Version || r.Instructions == 0 || r.GuestNs == 0 || r.WallS <= 0 {
+			if r.Result != "pass" || r.Class != "" || r.Version != Version || r.Instructions == 0 || r.GuestNs == 0 || r.WallS <= 0 || r.Decompress != "host (xz)" {
 				t.Errorf("report: %+v", r)
 			}
 			reached := map[string]bool{}

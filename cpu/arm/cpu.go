@@ -130,6 +130,8 @@ type CPU struct {
 	// Hooks for debuggers and tracers; nil in normal runs (see hooks.go).
 	hooks *Hooks
 	dbg   *debugState // watchpoints (hooks.go); nil normally
+
+	coldCode ColdCodeHook // coldcode.go; nil normally
 }
 
 type exclusiveMonitor struct {

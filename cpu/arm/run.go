@@ -153,6 +153,9 @@ func (c *CPU) fetchPage(pc uint32) *codePage {
 		return nil
 	}
 	if e.cp == nil {
+		if c.coldCode != nil && c.coldEntry(pc, e.pa) {
+			return nil
+		}
 		e.cp = c.codePageFor(e.pa, e.ptr)
 		if e.cp.mem == nil && e.ptr != nil {
 			e.cp.mem = e.ptr
