@@ -85,7 +85,7 @@ func FuzzMMIO(f *testing.F) {
 		op(opWrite|size4, fmc, 0x10, 0x600), // normal read
 	))
 	f.Add(cat(
-		op(opWrite|size4, i2c, 0x40+0x0, 1),    // bus 1 FUN_CTRL: master
+		op(opWrite|size4, i2c, 0x40+0x0, 1),     // bus 1 FUN_CTRL: master
 		op(opWrite|size4, i2c, 0x40+0x20, 0xa0), // byte buffer
 		op(opWrite|size4, i2c, 0x40+0x14, 0x3),  // START TX
 		op(opTime|size4, 0, 0, 100000),
