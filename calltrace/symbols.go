@@ -21,10 +21,11 @@ import (
 	"debug/elf"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 )
 
 // Symbol is one function: its start address (Thumb bit cleared), size
@@ -41,21 +42,21 @@ type Symbols struct {
 }
 
 // LoadSymbols reads a vmlinux ELF or, when the file is not ELF, a
-// System.map.
+// System.map. The file must be a regular file (internal/hostfile).
 func LoadSymbols(path string) (*Symbols, error) {
-	f, err := os.Open(path)
+	f, _, err := hostfile.Open("symbols", path, hostfile.SymbolsLimit)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	var magic [4]byte
 	if _, err := io.ReadFull(f, magic[:]); err == nil && string(magic[:]) == elf.ELFMAG {
-		return LoadELF(path)
+		return loadELF(path, f)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	s, err := ParseSystemMap(f)
+	s, err := ParseSystemMap(io.LimitReader(f, hostfile.TextLimit*64))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -64,11 +65,19 @@ func LoadSymbols(path string) (*Symbols, error) {
 
 // LoadELF reads the function symbols of an ARM ELF file.
 func LoadELF(path string) (*Symbols, error) {
-	f, err := elf.Open(path)
+	f, _, err := hostfile.Open("ELF", path, hostfile.SymbolsLimit)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return loadELF(path, f)
+}
+
+func loadELF(path string, r io.ReaderAt) (*Symbols, error) {
+	f, err := elf.NewFile(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	defer f.Close()
 	if f.Machine != elf.EM_ARM || f.Class != elf.ELFCLASS32 {
 		return nil, fmt.Errorf("%s: not an ARM ELF (machine %v, class %v)", path, f.Machine, f.Class)
 	}

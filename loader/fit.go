@@ -70,9 +70,9 @@ func parseFIT(name string, part []byte) (*FlashBoot, error) {
 	}
 	total := binary.BigEndian.Uint32(part[4:])
 	if uint64(total) > uint64(len(part)) {
-		return nil, fail("tree size %d runs past the end of the image", total)
+		return nil, fail("totalsize %d runs past the end of the image", total)
 	}
-	fdt, err := dt.ReadFDT(bytes.NewReader(part[:total]))
+	fdt, err := readFDT(part)
 	if err != nil {
 		return nil, fail("bad device tree: %v", err)
 	}

@@ -11,9 +11,14 @@ package loader
 
 import (
 	"bytes"
+	"debug/elf"
 	"encoding/binary"
+	"errors"
 	"fmt"
-	"os"
+	"slices"
+	"strings"
+
+	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 
 	"github.com/u-root/u-root/pkg/dt"
 )
@@ -37,12 +42,28 @@ type Image struct {
 	Data []byte
 }
 
-// ReadImage reads a file for loading.
+// ReadImage reads a file for loading: role is "kernel", "dtb" or
+// "initrd". The file must be a regular file within the role's size limit
+// (internal/hostfile).
 func ReadImage(role, path string) (Image, error) {
-	b, err := os.ReadFile(path)
+	limit := int64(hostfile.KernelLimit)
+	switch role {
+	case "dtb":
+		limit = hostfile.DTBLimit
+	case "initrd":
+		limit = hostfile.InitrdLimit
+	}
+	return ReadImageMax(role, path, limit)
+}
+
+// ReadImageMax is ReadImage with a tighter limit, such as the RAM size
+// for a kernel or initrd: a file that cannot fit is refused unread.
+func ReadImageMax(role, path string, limit int64) (Image, error) {
+	b, err := hostfile.Read(role, path, limit)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return Image{}, inputErr(path, "%s file does not exist", role)
+		var he *hostfile.Error
+		if errors.As(err, &he) {
+			return Image{}, &InputError{File: he.Path, Problem: he.Problem}
 		}
 		return Image{}, inputErr(path, "cannot read %s: %v", role, err)
 	}
@@ -55,6 +76,9 @@ type Request struct {
 	DTB    Image
 	Initrd *Image  // nil: none
 	Append *string // nil: keep the device tree's bootargs
+	// AnyBoard accepts a device tree whose root compatible does not name
+	// the AST2500 (--dtb-any-board).
+	AnyBoard bool
 }
 
 // Layout is where everything went.
@@ -67,6 +91,7 @@ type Layout struct {
 	DTBAddr    uint32
 	DTB        []byte // the edited device tree
 	kernel     []byte
+	segs       []segment // an ELF kernel's segments (kernel is nil)
 	initrd     []byte
 }
 
@@ -85,6 +110,10 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 	switch {
 	case len(k.Data) == 0:
 		return nil, inputErr(k.Name, "kernel file is empty")
+	case len(k.Data) >= 4 && string(k.Data[:4]) == elf.ELFMAG:
+		if err := l.planELF(k, ramBase, ramSize); err != nil {
+			return nil, err
+		}
 	case len(k.Data) >= uImageHeaderLen && binary.BigEndian.Uint32(k.Data) == uImageMagic:
 		if err := l.planUImage(k, ramBase, ramSize); err != nil {
 			return nil, err
@@ -102,9 +131,11 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 		l.Entry = l.KernelAddr
 		l.kernel = k.Data
 	default:
-		return nil, inputErr(k.Name, "not an ARM zImage or uImage (no zImage magic at offset 0x24, no uImage magic at 0)")
+		return nil, inputErr(k.Name, "not an ARM zImage, uImage or ELF (no zImage magic at offset 0x24, no uImage or ELF magic at 0)")
 	}
-	l.KernelSize = uint32(len(l.kernel))
+	if l.segs == nil {
+		l.KernelSize = uint32(len(l.kernel))
+	}
 	if uint64(l.KernelAddr-ramBase)+uint64(l.KernelSize) > uint64(ramSize) {
 		return nil, inputErr(k.Name, "kernel (%d bytes) does not fit in %d MiB of RAM", l.KernelSize, ramSize>>20)
 	}
@@ -129,8 +160,15 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 			return nil, inputErr(req.Initrd.Name, "initrd (%d bytes) does not fit in RAM: only %d bytes free above %#x in %d MiB",
 				len(l.initrd), uint64(ramSize)-uint64(l.InitrdAddr-ramBase), l.InitrdAddr, ramSize>>20)
 		}
+		// The kernel unpacks the initramfs into RAM: refuse one that
+		// cannot fit, or whose cpio headers claim more than is there.
+		if _, err := initrdSize(l.initrd, uint64(ramSize)); err == errTooBig {
+			return nil, inputErr(req.Initrd.Name, "initrd inflates past the %d MiB of guest RAM", ramSize>>20)
+		} else if err != nil {
+			return nil, inputErr(req.Initrd.Name, "corrupt initrd: %v", err)
+		}
 	}
-	dtb, err := editDTB(req, l)
+	dtb, err := editDTB(req, l, ramBase, ramSize)
 	if err != nil {
 		return nil, err
 	}
@@ -144,56 +182,39 @@ func Plan(req Request, ramBase, ramSize uint32) (*Layout, error) {
 
 func align(v, a uint32) uint32 { return (v + a - 1) &^ (a - 1) }
 
-func (l *Layout) planUImage(k Image, ramBase, ramSize uint32) error {
-	h := k.Data[:uImageHeaderLen]
-	size := binary.BigEndian.Uint32(h[12:])
-	load := binary.BigEndian.Uint32(h[16:])
-	ep := binary.BigEndian.Uint32(h[20:])
-	arch, typ, comp := h[29], h[30], h[31]
-	switch {
-	case arch != 2: // IH_ARCH_ARM
-		return inputErr(k.Name, "uImage is not for ARM (arch %d)", arch)
-	case typ != 2: // IH_TYPE_KERNEL
-		return inputErr(k.Name, "uImage is not a kernel image (type %d)", typ)
-	case comp != 0:
-		return inputErr(k.Name, "compressed uImage payloads are not supported (compression %d); use a zImage", comp)
-	case uint64(size)+uImageHeaderLen > uint64(len(k.Data)):
-		return inputErr(k.Name, "truncated uImage: header says %d payload bytes, file has %d", size, len(k.Data)-uImageHeaderLen)
-	case load < ramBase || uint64(load-ramBase)+uint64(size) > uint64(ramSize):
-		return inputErr(k.Name, "uImage load address %#x is outside RAM", load)
-	}
-	l.KernelAddr, l.Entry = load, ep
-	l.kernel = k.Data[uImageHeaderLen : uImageHeaderLen+size]
-	return nil
-}
+// SoCCompatible is what the root compatible of an AST2500 board's device
+// tree contains (Linux arch/arm/boot/dts/aspeed-g5.dtsi).
+const SoCCompatible = "aspeed,ast2500"
 
-func editDTB(req Request, l *Layout) ([]byte, error) {
+func editDTB(req Request, l *Layout, ramBase, ramSize uint32) ([]byte, error) {
 	d := req.DTB
 	if len(d.Data) < 4 || binary.BigEndian.Uint32(d.Data) != dt.Magic {
 		return nil, inputErr(d.Name, "not a flattened device tree (no 0xd00dfeed magic)")
 	}
-	fdt, err := dt.ReadFDT(bytes.NewReader(d.Data))
+	fdt, err := readFDT(d.Data)
 	if err != nil {
 		return nil, inputErr(d.Name, "corrupt device tree: %v", err)
 	}
 	root := fdt.RootNode
+	if !req.AnyBoard {
+		compat, _ := propString(root, "compatible")
+		if !slices.Contains(strings.Split(compat, "\x00"), SoCCompatible) {
+			return nil, inputErr(d.Name, "device tree is for another board (root compatible %q lacks %q); --dtb-any-board boots it anyway",
+				strings.ReplaceAll(compat, "\x00", ", "), SoCCompatible)
+		}
+	}
 	chosen, ok := root.LookupChildByName("chosen")
 	if !ok {
 		chosen = dt.NewNode("chosen")
 		root.Children = append(root.Children, chosen)
 	}
+	setMemory(root, ramBase, ramSize)
 	if req.Append != nil {
 		chosen.Update(dt.PropertyString("bootargs", *req.Append))
 	}
 	if l.initrd != nil {
-		cells := uint32(1)
-		if p, ok := root.LookProperty("#address-cells"); ok {
-			if v, err := p.AsU32(); err == nil {
-				cells = v
-			}
-		}
 		start, end := l.InitrdAddr, l.InitrdAddr+l.InitrdSize
-		if cells == 2 {
+		if cells(root, "#address-cells", 1) == 2 {
 			chosen.Update(dt.PropertyU64("linux,initrd-start", uint64(start)))
 			chosen.Update(dt.PropertyU64("linux,initrd-end", uint64(end)))
 		} else {
@@ -208,6 +229,45 @@ func editDTB(req Request, l *Layout) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+var zeros [64 << 10]byte
+
+// setMemory sets /memory reg to the RAM installed, as QEMU does for
+// -m: the first memory node (device_type "memory", or named memory or
+// memory@...) is rewritten, or one is added.
+func setMemory(root *dt.Node, base, size uint32) {
+	ac, sc := cells(root, "#address-cells", 2), cells(root, "#size-cells", 1)
+	var reg []byte
+	for _, c := range []struct{ n, v uint32 }{{ac, base}, {sc, size}} {
+		for i := uint32(1); i < c.n; i++ {
+			reg = binary.BigEndian.AppendUint32(reg, 0)
+		}
+		reg = binary.BigEndian.AppendUint32(reg, c.v)
+	}
+	var mem *dt.Node
+	for _, n := range root.Children {
+		t, _ := propString(n, "device_type")
+		if t == "memory" || n.Name == "memory" || strings.HasPrefix(n.Name, "memory@") {
+			mem = n
+			break
+		}
+	}
+	if mem == nil {
+		mem = dt.NewNode(fmt.Sprintf("memory@%x", base), dt.WithProperty(dt.PropertyString("device_type", "memory")))
+		root.Children = append(root.Children, mem)
+	}
+	mem.Update(dt.Property{Name: "reg", Value: reg})
+}
+
+// cells reads a #address-cells or #size-cells property (1 or 2), or def.
+func cells(n *dt.Node, name string, def uint32) uint32 {
+	if p, ok := n.LookProperty(name); ok {
+		if v, err := p.AsU32(); err == nil && (v == 1 || v == 2) {
+			return v
+		}
+	}
+	return def
+}
+
 // Memory is where the images are written (the SoC's DRAM).
 type Memory interface {
 	WritePhys(pa uint32, p []byte) bool
@@ -215,6 +275,18 @@ type Memory interface {
 
 // Load writes the planned images into memory.
 func (l *Layout) Load(mem Memory) error {
+	for _, s := range l.segs {
+		if !mem.WritePhys(s.addr, s.data) {
+			return fmt.Errorf("loader: cannot write %d bytes at %#x", len(s.data), s.addr)
+		}
+		for a, end := s.addr+uint32(len(s.data)), s.addr+s.size; a < end; {
+			n := min(end-a, uint32(len(zeros)))
+			if !mem.WritePhys(a, zeros[:n]) {
+				return fmt.Errorf("loader: cannot clear %d bytes at %#x", n, a)
+			}
+			a += n
+		}
+	}
 	for _, part := range []struct {
 		addr uint32
 		data []byte

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/u-root/u-root/pkg/dt"
+
+	"github.com/ast2500emu/ast2500emu/guest"
 )
 
 func fakeZImage(size int) []byte {
@@ -18,9 +20,10 @@ func fakeZImage(size int) []byte {
 	return b
 }
 
-func fakeDTB(t *testing.T, bootargs string) []byte {
+func fakeDTB(t testing.TB, bootargs string) []byte {
 	t.Helper()
-	root := dt.NewNode("/", dt.WithProperty(dt.PropertyU32("#address-cells", 1), dt.PropertyU32("#size-cells", 1)))
+	root := dt.NewNode("/", dt.WithProperty(dt.PropertyU32("#address-cells", 1), dt.PropertyU32("#size-cells", 1),
+		dt.PropertyString("compatible", "test,board\x00aspeed,ast2500")))
 	if bootargs != "" {
 		root.Children = append(root.Children, dt.NewNode("chosen", dt.WithProperty(dt.PropertyString("bootargs", bootargs))))
 	}
@@ -107,23 +110,6 @@ func TestPlanKeepsBootargsAndAddsChosen(t *testing.T) {
 	}
 }
 
-func TestUImage(t *testing.T) {
-	payload := []byte("payload!")
-	h := make([]byte, 64)
-	binary.BigEndian.PutUint32(h[0:], uImageMagic)
-	binary.BigEndian.PutUint32(h[12:], uint32(len(payload)))
-	binary.BigEndian.PutUint32(h[16:], 0x80008000)
-	binary.BigEndian.PutUint32(h[20:], 0x80008000)
-	h[29], h[30], h[31] = 2, 2, 0
-	l, err := Plan(Request{Kernel: Image{"u", append(h, payload...)}, DTB: Image{"d", fakeDTB(t, "")}}, ramBase, ramSize)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l.KernelAddr != 0x80008000 || l.Entry != 0x80008000 || !bytes.Equal(l.kernel, payload) {
-		t.Errorf("uImage layout %#x %#x", l.KernelAddr, l.Entry)
-	}
-}
-
 func TestBadInputs(t *testing.T) {
 	good := fakeDTB(t, "x")
 	trunc := fakeZImage(8192)[:4096]
@@ -155,5 +141,65 @@ func TestReadImageMissing(t *testing.T) {
 	_, err := ReadImage("kernel", "/nonexistent/zImage")
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent/zImage: kernel file does not exist") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func fakeDTBWithChild(t testing.TB, child string) []byte {
+	t.Helper()
+	root := dt.NewNode("/", dt.WithProperty(dt.PropertyU32("#address-cells", 1), dt.PropertyU32("#size-cells", 1),
+		dt.PropertyString("compatible", "test,board\x00aspeed,ast2500")),
+		dt.WithChildren(dt.NewNode(child)))
+	f := &dt.FDT{Header: dt.Header{Magic: dt.Magic, Version: 17, LastCompVersion: 16}, RootNode: root}
+	var b bytes.Buffer
+	if _, err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// -m reaches the guest: /memory reg is the RAM installed (issue 11).
+func TestPlanSetsMemory(t *testing.T) {
+	romulus, ok := guest.DTB("aspeed-bmc-opp-romulus.dtb")
+	if !ok {
+		t.Fatal("no bundled romulus dtb")
+	}
+	for _, size := range []uint32{128 << 20, 256 << 20, 512 << 20, 1 << 30} {
+		for _, d := range [][]byte{romulus, fakeDTB(t, "")} {
+			l, err := Plan(Request{Kernel: Image{"k", fakeZImage(4096)}, DTB: Image{"d", d}}, ramBase, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := dt.ReadFDT(bytes.NewReader(l.DTB))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var regs [][]byte
+			f.RootNode.Walk(func(n *dt.Node) error {
+				if p, ok := n.LookProperty("device_type"); ok && string(p.Value) == "memory\x00" {
+					regs = append(regs, prop(t, n, "reg").Value)
+				}
+				return nil
+			})
+			want := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, ramBase), size)
+			if len(regs) != 1 || !bytes.Equal(regs[0], want) {
+				t.Errorf("%d MiB: memory reg %x, want %x", size>>20, regs, want)
+			}
+		}
+	}
+}
+
+func TestPlanOtherBoard(t *testing.T) {
+	root := dt.NewNode("/", dt.WithProperty(dt.PropertyString("compatible", "linux,dummy-virt")))
+	f := &dt.FDT{Header: dt.Header{Magic: dt.Magic, Version: 17, LastCompVersion: 16}, RootNode: root}
+	var b bytes.Buffer
+	f.Write(&b)
+	req := Request{Kernel: Image{"k", fakeZImage(4096)}, DTB: Image{"virt.dtb", b.Bytes()}}
+	_, err := Plan(req, ramBase, ramSize)
+	if err == nil || !strings.Contains(err.Error(), `virt.dtb: device tree is for another board (root compatible "linux,dummy-virt" lacks "aspeed,ast2500")`) {
+		t.Errorf("virt dtb: %v", err)
+	}
+	req.AnyBoard = true
+	if _, err := Plan(req, ramBase, ramSize); err != nil {
+		t.Errorf("virt dtb with AnyBoard: %v", err)
 	}
 }

@@ -30,6 +30,7 @@ type bootOptions struct {
 	memory   string
 	kernel   string
 	dtb      string
+	anyBoard bool
 	initrd   string
 	appendS  string
 	nic      []string
@@ -57,6 +58,7 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVarP(&o.memory, "memory", "m", "", "RAM size (128M, 256M, 512M, 1G; default: the board's)")
 	f.StringVar(&o.kernel, "kernel", "", "Linux zImage or uImage to boot directly (default: the bundled guest)")
 	f.StringVar(&o.dtb, "dtb", "", "device tree blob (default: the board's bundled dtb)")
+	f.BoolVar(&o.anyBoard, "dtb-any-board", false, "boot a device tree whose root compatible lacks \"aspeed,ast2500\" (refused otherwise)")
 	f.StringVar(&o.initrd, "initrd", "", "initial ramdisk (default with the bundled kernel: the bundled initramfs)")
 	f.StringVar(&o.appendS, "append", "", "kernel command line (replaces /chosen/bootargs)")
 	f.StringArrayVar(&o.nic, "nic", nil, "network backend for MAC0: user (default; NAT, guest 10.0.2.15), tap:IFNAME, none")
@@ -75,20 +77,22 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time and MIPS on exit (stderr)")
 }
 
+// ramSizes are the RAM sizes -m takes: what the AST2500's SDMC supports.
+var ramSizes = map[string]uint64{
+	"128M": 128 << 20, "256M": 256 << 20, "512M": 512 << 20, "1024M": 1 << 30, "1G": 1 << 30,
+}
+
+// parseSize parses -m: exactly one of the supported sizes (a case-free M
+// or G suffix; a bare number is MiB), nothing else.
 func parseSize(s string) (uint64, error) {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	mult := uint64(1 << 20)
-	switch {
-	case strings.HasSuffix(s, "G"):
-		mult, s = 1<<30, s[:len(s)-1]
-	case strings.HasSuffix(s, "M"):
-		s = s[:len(s)-1]
+	t := strings.ToUpper(s)
+	if n, ok := ramSizes[t]; ok {
+		return n, nil
 	}
-	var n uint64
-	if _, err := fmt.Sscanf(s, "%d", &n); err != nil || n == 0 {
-		return 0, fmt.Errorf("bad size %q", s)
+	if n, ok := ramSizes[t+"M"]; ok {
+		return n, nil
 	}
-	return n * mult, nil
+	return 0, fmt.Errorf("%q: the AST2500 supports 128M, 256M, 512M or 1G of RAM", s)
 }
 
 // machineConfig turns the options into a machine configuration. Every
@@ -107,14 +111,9 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	if o.memory != "" {
 		n, err := parseSize(o.memory)
 		if err != nil {
-			return cfg, usage("-m: %v", err)
+			return cfg, usage("-m %v", err)
 		}
 		ram = n
-	}
-	switch ram {
-	case 128 << 20, 256 << 20, 512 << 20, 1 << 30:
-	default:
-		return cfg, usage("-m %s: the AST2500 supports 128M, 256M, 512M or 1G of RAM", o.memory)
 	}
 	ns, err := o.netSpec()
 	if err != nil {
@@ -145,7 +144,7 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	case o.mtd == "" && cmd.Flags().Changed("boot"):
 		err = usage("--boot needs --mtd (without it the kernel boots directly)")
 	case o.mtd == "":
-		req, err = o.bootRequest(cmd, b)
+		req, err = o.bootRequest(cmd, b, ram)
 	default:
 		if flash, err = readFlashImage(o.mtd, o.mtdWritable); err != nil {
 			break
@@ -154,7 +153,7 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 			err = o.firmwareCheck(cmd, flash)
 			break
 		}
-		req, err = o.flashBootRequest(cmd, b, flash)
+		req, err = o.flashBootRequest(cmd, b, flash, ram)
 	}
 	if err != nil {
 		flash.close()
@@ -326,7 +325,7 @@ func (o *bootOptions) network(b boards.Board, ns netSpec) (machine.NetConfig, er
 
 // bootRequest reads the images named by the flags, falling back to the
 // bundled guest.
-func (o *bootOptions) bootRequest(cmd *cobra.Command, b boards.Board) (loader.Request, error) {
+func (o *bootOptions) bootRequest(cmd *cobra.Command, b boards.Board, ram uint64) (loader.Request, error) {
 	var req loader.Request
 	var err error
 	if o.kernel != "" {
@@ -349,7 +348,7 @@ func (o *bootOptions) bootRequest(cmd *cobra.Command, b boards.Board) (loader.Re
 	}
 	switch {
 	case o.initrd != "":
-		img, err := loader.ReadImage("initrd", o.initrd)
+		img, err := loader.ReadImageMax("initrd", o.initrd, int64(ram))
 		if err != nil {
 			return req, usageError{err}
 		}
@@ -361,6 +360,7 @@ func (o *bootOptions) bootRequest(cmd *cobra.Command, b boards.Board) (loader.Re
 		a := o.appendS
 		req.Append = &a
 	}
+	req.AnyBoard = o.anyBoard
 	return req, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 	"github.com/ast2500emu/ast2500emu/machine"
 )
 
@@ -74,6 +75,15 @@ func parseGDBAddr(s string) (network, addr string, err error) {
 func (d *debugOptions) validate() error {
 	if d.waitGDB && d.gdb == "" {
 		return usage("-S needs --gdb")
+	}
+	if d.calls.vmlinux != "" {
+		// Refuse a FIFO or device before the machine is built (the
+		// symbols are read by attach).
+		f, _, err := hostfile.Open("symbols", d.calls.vmlinux, hostfile.SymbolsLimit)
+		if err != nil {
+			return usage("--vmlinux: %v", err)
+		}
+		f.Close()
 	}
 	if d.gdb == "" {
 		return nil

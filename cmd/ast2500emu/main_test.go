@@ -2,12 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/u-root/u-root/pkg/dt"
+
+	"github.com/ast2500emu/ast2500emu/guest"
 )
 
 // buildCLI builds the command once per test binary run.
@@ -45,6 +52,21 @@ func TestBadInputExitStatus2(t *testing.T) {
 	f, _ := os.Create(big)
 	f.Truncate(600 << 20) // sparse: larger than 512 MiB of RAM
 	f.Close()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zeroList := write("zero.list", []byte("# one bad entry\n/dev/zero\n"))
+	// Issue 18: a device tree whose header claims 1.9 GB of strings.
+	romulus, _ := guest.DTB("aspeed-bmc-opp-romulus.dtb")
+	crafted := append([]byte(nil), romulus...)
+	binary.BigEndian.PutUint32(crafted[32:], 1936027999)
+	craftedDTB := write("crafted.dtb", crafted)
+	virt := &dt.FDT{Header: dt.Header{Magic: dt.Magic, Version: 17, LastCompVersion: 16},
+		RootNode: dt.NewNode("/", dt.WithProperty(dt.PropertyString("compatible", "linux,dummy-virt")))}
+	var vb bytes.Buffer
+	virt.Write(&vb)
+	virtDTB := write("virt.dtb", vb.Bytes())
 
 	cases := []struct {
 		name string
@@ -73,6 +95,28 @@ func TestBadInputExitStatus2(t *testing.T) {
 		// Flags are checked before input files are read.
 		{"gdb before kernel", []string{"boot", "--gdb", "tcp:1.2.3.4:x", "--kernel", filepath.Join(dir, "nope")}, `port "x" is not a number`},
 		{"pcap is a directory", []string{"boot", "--pcap", dir, "--kernel", filepath.Join(dir, "nope")}, "is a directory"},
+
+		// Special files are refused at once, never read (issue 19).
+		{"fifo kernel", []string{"boot", "--kernel", fifo}, "fifo: expected a regular kernel file, found a named pipe"},
+		{"fifo dtb", []string{"boot", "--dtb", fifo}, "fifo: expected a regular dtb file, found a named pipe"},
+		{"fifo initrd", []string{"boot", "--initrd", fifo}, "fifo: expected a regular initrd file, found a named pipe"},
+		{"zero kernel", []string{"boot", "--kernel", "/dev/zero"}, "/dev/zero: expected a regular kernel file, found a character device"},
+		{"zero dtb", []string{"boot", "--dtb", "/dev/zero"}, "/dev/zero: expected a regular dtb file, found a character device"},
+		{"zero initrd", []string{"boot", "--initrd", "/dev/zero"}, "/dev/zero: expected a regular initrd file, found a character device"},
+		{"fifo vmlinux", []string{"boot", "--trace-calls", "__sys_socket", "--vmlinux", fifo}, "fifo: expected a regular symbols file, found a named pipe"},
+		{"fifo script", []string{"smoke", "--script", fifo}, "fifo: expected a regular script file, found a named pipe"},
+		{"fifo kernel list", []string{"smoke", "--kernel-list", fifo}, "fifo: expected a regular kernel list file, found a named pipe"},
+		{"zero in kernel list", []string{"smoke", "--kernel-list", zeroList}, "/dev/zero: expected a regular kernel file, found a character device"},
+		{"fifo kernel in list", []string{"smoke", "--kernel", fifo}, "fifo: expected a regular kernel file"},
+
+		// Crafted headers are refused before allocating what they claim.
+		{"dtb claims 1.9 GB of strings", []string{"boot", "--kernel", good, "--dtb", craftedDTB}, "crafted.dtb: corrupt device tree: size_dt_strings 1936027999"},
+		{"dtb for another board", []string{"boot", "--kernel", good, "--dtb", virtDTB}, `virt.dtb: device tree is for another board (root compatible "linux,dummy-virt" lacks "aspeed,ast2500"); --dtb-any-board`},
+
+		// -m takes exactly a supported size (issue 19).
+		{"memory suffix junk", []string{"boot", "-m", "512Mx"}, `-m "512Mx": the AST2500 supports`},
+		{"memory fraction", []string{"boot", "-m", "1.5G"}, `-m "1.5G"`},
+		{"memory wraps", []string{"boot", "-m", "17592186044928M"}, `-m "17592186044928M"`},
 	}
 	// Output files named on a refused command line keep their contents:
 	// outputs are created only after every input is validated.
@@ -83,11 +127,16 @@ func TestBadInputExitStatus2(t *testing.T) {
 		if !strings.Contains(c.name, "pcap") && args[1] != "--bogus" {
 			args = append(args[:len(args):len(args)], "--pcap", keepPCAP, "--log", keepLog)
 		}
-		cmd := exec.Command(exe, args...)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		cmd := exec.CommandContext(ctx, exe, args...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		cmd.Stdin = strings.NewReader("")
 		err := cmd.Run()
+		if ctx.Err() != nil {
+			t.Errorf("%s: still running after 2 minutes (hangs)", c.name)
+		}
+		cancel()
 		code := -1
 		if ee, ok := err.(*exec.ExitError); ok {
 			code = ee.ExitCode()
@@ -95,6 +144,11 @@ func TestBadInputExitStatus2(t *testing.T) {
 			code = 0
 		}
 		msg := strings.TrimSpace(stderr.String())
+		if cmd.ProcessState != nil {
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > 200<<10 {
+				t.Errorf("%s: peak RSS %d KiB refusing bad input", c.name, ru.Maxrss)
+			}
+		}
 		if code != 2 {
 			t.Errorf("%s: exit status %d, want 2 (stderr %q)", c.name, code, msg)
 		}

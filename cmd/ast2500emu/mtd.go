@@ -19,6 +19,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/board/boards"
 	"github.com/ast2500emu/ast2500emu/devices/spinor"
 	"github.com/ast2500emu/ast2500emu/guest"
+	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 	"github.com/ast2500emu/ast2500emu/internal/imgfile"
 	"github.com/ast2500emu/ast2500emu/loader"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
@@ -48,23 +49,26 @@ func readFlashImage(path string, writable bool) (*flashImage, error) {
 		return nil, usage("--mtd %s: %v", path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, usage("--mtd %s: expected a flash image file, found a %s", path, kindOf(fi.Mode()))
+		return nil, usage("--mtd %s: expected a flash image file, found %s", path, hostfile.Kind(fi.Mode()))
 	}
 	if fi.Size() == 0 {
 		return nil, usage("--mtd %s: expected a flash image, found an empty file", path)
 	}
-	if fi.Size() > maxFlashFile {
-		return nil, usage("--mtd %s: image of %d bytes is larger than any flash chip (%d bytes at most)", path, fi.Size(), maxFlashFile)
-	}
 	if !writable {
-		data, err := os.ReadFile(path)
+		data, err := hostfile.Read("flash image", path, hostfile.FlashLimit)
 		if err != nil {
-			return nil, usage("--mtd %s: %v", path, err)
+			return nil, usage("--mtd %v", err)
+		}
+		if len(data) == 0 {
+			return nil, usage("--mtd %s: expected a flash image, found an empty file", path)
 		}
 		return &flashImage{path: path, data: data}, nil
 	}
+	if fi.Size() > hostfile.FlashLimit {
+		return nil, usage("--mtd %s: flash image file of %d bytes exceeds the %d-byte limit", path, fi.Size(), int64(hostfile.FlashLimit))
+	}
 	// Everything the save at exit needs is checked now, before the run.
-	file, err := imgfile.Open(path, maxFlashFile)
+	file, err := imgfile.Open(path, hostfile.FlashLimit)
 	if err != nil {
 		return nil, usage("--mtd-writable %s: %v", path, err)
 	}
@@ -83,30 +87,12 @@ func readFlashImage(path string, writable bool) (*flashImage, error) {
 	return &flashImage{path: path, data: data, writable: true, file: file}, nil
 }
 
-// maxFlashFile bounds the --mtd file (the largest chip the boards have is
-// 128 MiB; a larger file is refused before it is read).
-const maxFlashFile = 256 << 20
-
 // close releases the --mtd-writable file without saving.
 func (f *flashImage) close() {
 	if f != nil && f.file != nil {
 		f.file.Close()
 		f.file = nil
 	}
-}
-
-func kindOf(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "directory"
-	case m&os.ModeDevice != 0:
-		return "device"
-	case m&os.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&os.ModeSocket != 0:
-		return "socket"
-	}
-	return "non-regular file"
 }
 
 // attach loads the image into FMC CS0 (called from machine.Config.Attach,
@@ -175,7 +161,7 @@ func (f *flashImage) save() error {
 
 // flashBootRequest builds the direct-boot request from the kernel
 // partition of the --mtd image (--boot direct).
-func (o *bootOptions) flashBootRequest(cmd *cobra.Command, b boards.Board, f *flashImage) (loader.Request, error) {
+func (o *bootOptions) flashBootRequest(cmd *cobra.Command, b boards.Board, f *flashImage, ram uint64) (loader.Request, error) {
 	var req loader.Request
 	if o.kernel != "" {
 		return req, usage("--kernel cannot be combined with --mtd --boot direct (the kernel comes from the image's FIT)")
@@ -202,7 +188,7 @@ func (o *bootOptions) flashBootRequest(cmd *cobra.Command, b boards.Board, f *fl
 	}
 	switch {
 	case o.initrd != "":
-		img, err := loader.ReadImage("initrd", o.initrd)
+		img, err := loader.ReadImageMax("initrd", o.initrd, int64(ram))
 		if err != nil {
 			return req, usageError{err}
 		}
@@ -215,6 +201,7 @@ func (o *bootOptions) flashBootRequest(cmd *cobra.Command, b boards.Board, f *fl
 		a = o.appendS
 	}
 	req.Append = &a
+	req.AnyBoard = o.anyBoard
 	return req, nil
 }
 

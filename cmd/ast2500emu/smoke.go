@@ -7,6 +7,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 	"github.com/ast2500emu/ast2500emu/loader"
 	"github.com/ast2500emu/ast2500emu/machine"
 	"github.com/ast2500emu/ast2500emu/smoke"
@@ -164,12 +166,11 @@ func (o *smokeOptions) plan() (plan, error) {
 		return p, usage("--prompt: %v", err)
 	}
 	if o.script != "" {
-		f, err := os.Open(o.script)
+		b, err := hostfile.Read("script", o.script, hostfile.TextLimit)
 		if err != nil {
-			return p, usage("--script: %v", err)
+			return p, usage("--script %v", err)
 		}
-		p.steps, err = smoke.ParseScript(f, o.script)
-		f.Close()
+		p.steps, err = smoke.ParseScript(bytes.NewReader(b), o.script)
 		if err != nil {
 			return p, usage("--script %v", err)
 		}
@@ -206,9 +207,9 @@ func (o *smokeOptions) plan() (plan, error) {
 func (o *smokeOptions) kernelRuns() ([]string, error) {
 	ks := append([]string(nil), o.kernels...)
 	if o.kernelList != "" {
-		b, err := os.ReadFile(o.kernelList)
+		b, err := hostfile.Read("kernel list", o.kernelList, hostfile.TextLimit)
 		if err != nil {
-			return nil, usage("--kernel-list: %v", err)
+			return nil, usage("--kernel-list %v", err)
 		}
 		for _, l := range strings.Split(string(b), "\n") {
 			l = strings.TrimSpace(l)
