@@ -178,6 +178,9 @@ func (im *File) recover(maxSize int64) error {
 		return err
 	}
 	size, exts, ok := parseJournal(data)
+	if ok && size > maxSize {
+		return fmt.Errorf("journal %s claims an image of %d bytes, more than %d; remove it", im.journal, size, maxSize)
+	}
 	if !ok {
 		// Never committed: the image was not touched.
 		if err := os.Remove(im.journal); err != nil {
@@ -205,6 +208,9 @@ func parseJournal(b []byte) (size int64, exts []Extent, ok bool) {
 	t := b[len(b)-tailSize:]
 	body := b[:len(b)-tailSize]
 	if string(t[:8]) != tailMagic || binary.LittleEndian.Uint32(t[16:]) != crc32.ChecksumIEEE(body) {
+		return 0, nil, false
+	}
+	if binary.LittleEndian.Uint64(t[8:]) > 1<<62 {
 		return 0, nil, false
 	}
 	size = int64(binary.LittleEndian.Uint64(t[8:]))
