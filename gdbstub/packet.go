@@ -18,6 +18,8 @@ package gdbstub
 
 import (
 	"bufio"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -185,10 +187,8 @@ func Encode(body []byte) []byte {
 		out = append(out, b)
 		sum += b
 	}
-	return append(out, '#', hexDigits[sum>>4], hexDigits[sum&15])
+	return hex.AppendEncode(append(out, '#'), []byte{sum})
 }
-
-const hexDigits = "0123456789abcdef"
 
 // parseHex parses a hexadecimal number of at most 32 bits.
 func parseHex(s string) (uint32, error) {
@@ -217,34 +217,23 @@ func parseAddrLen(s string) (addr, n uint32, err error) {
 
 // decodeHexBytes decodes a string of hex byte pairs.
 func decodeHexBytes(s string) ([]byte, error) {
-	if len(s)%2 != 0 {
-		return nil, fmt.Errorf("%w: odd number of hex digits", ErrBadFormat)
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadFormat, err)
 	}
-	out := make([]byte, len(s)/2)
-	for i := range out {
-		v, err := strconv.ParseUint(s[2*i:2*i+2], 16, 8)
-		if err != nil {
-			return nil, fmt.Errorf("%w: bad hex byte %q", ErrBadFormat, s[2*i:2*i+2])
-		}
-		out[i] = byte(v)
-	}
-	return out, nil
+	return b, nil
 }
 
-// appendHexLE appends v as size little-endian bytes in hex.
+// appendHexLE appends v as size (at most 8) little-endian bytes in hex.
 func appendHexLE(out []byte, v uint64, size int) []byte {
-	for i := 0; i < size; i++ {
-		b := byte(v >> (8 * i))
-		out = append(out, hexDigits[b>>4], hexDigits[b&15])
-	}
-	return out
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], v)
+	return hex.AppendEncode(out, b[:size])
 }
 
-// leValue decodes little-endian bytes.
+// leValue decodes up to 8 little-endian bytes.
 func leValue(b []byte) uint64 {
-	var v uint64
-	for i := len(b) - 1; i >= 0; i-- {
-		v = v<<8 | uint64(b[i])
-	}
-	return v
+	var w [8]byte
+	copy(w[:], b)
+	return binary.LittleEndian.Uint64(w[:])
 }

@@ -3,6 +3,7 @@ package gdbstub
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"github.com/ast2500emu/ast2500emu/internal/ramtest"
 	"io"
 	"strings"
@@ -57,7 +58,7 @@ func sum(s string) string {
 	for i := 0; i < len(s); i++ {
 		c += s[i]
 	}
-	return string([]byte{hexDigits[c>>4], hexDigits[c&15]})
+	return fmt.Sprintf("%02x", c)
 }
 
 func TestEncodeRoundTrip(t *testing.T) {

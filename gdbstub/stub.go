@@ -9,6 +9,7 @@ package gdbstub
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
@@ -334,11 +335,7 @@ func (s *Stub) handle(p []byte, reason string) (Action, bool) {
 			}
 			buf = buf[:k]
 		}
-		out := make([]byte, 0, 2*len(buf))
-		for _, v := range buf {
-			out = append(out, hexDigits[v>>4], hexDigits[v&15])
-		}
-		s.reply(out)
+		s.reply(hex.AppendEncode(make([]byte, 0, 2*len(buf)), buf))
 	case 'M':
 		al, data, ok := strings.Cut(args, ":")
 		addr, n, err := parseAddrLen(al)

@@ -22,7 +22,7 @@ func TestHandshakeAndTargetXML(t *testing.T) {
 	// Read target.xml in small chunks and follow the includes.
 	var doc strings.Builder
 	for off := 0; ; off += 0x40 {
-		r := c.do("qXfer:features:read:target.xml:" + hex(off) + ",40")
+		r := c.do("qXfer:features:read:target.xml:" + hexNum(off) + ",40")
 		doc.WriteString(r[1:])
 		if r[0] == 'l' {
 			break
@@ -50,7 +50,7 @@ func TestHandshakeAndTargetXML(t *testing.T) {
 	c.expect("qC", "QC1")
 }
 
-func hex(v int) string { return strconv.FormatInt(int64(v), 16) }
+func hexNum(v int) string { return strconv.FormatInt(int64(v), 16) }
 
 func TestRegistersStepAndMemory(t *testing.T) {
 	d, c := newDriver(t, true)

@@ -51,6 +51,8 @@ type bootOptions struct {
 	mtdWritable bool
 	bootMode    string      // --boot: firmware or direct
 	flash       *flashImage // set by machineConfig when --mtd is given
+
+	outputs []*lateFile // --pcap, --log: created by openOutputs (outputs.go)
 }
 
 func (o *bootOptions) register(cmd *cobra.Command) {
@@ -98,9 +100,14 @@ func parseSize(s string) (uint64, error) {
 	return 0, fmt.Errorf("%q: the AST2500 supports 128M, 256M, 512M or 1G of RAM", s)
 }
 
-// machineConfig turns the options into a machine configuration.
+// machineConfig turns the options into a machine configuration. Every
+// flag and input is validated before anything is opened or created: the
+// network backend (a tap device, host ports) and the GDB listener are
+// opened last, and the output files (--pcap, --log) only by openOutputs,
+// once the machine is built.
 func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (machine.Config, error) {
 	var cfg machine.Config
+	o.flash, o.outputs = nil, nil
 	b, ok := boards.Lookup(o.machine)
 	if !ok {
 		return cfg, usage("unknown machine %q (known: %s)", o.machine, strings.Join(boards.Names(), ", "))
@@ -113,36 +120,32 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		}
 		ram = n
 	}
-	netCfg, err := o.network(b)
+	ns, err := o.netSpec()
 	if err != nil {
 		return cfg, err
 	}
-	log := mmio.Default
+	if err := o.debug.validate(); err != nil {
+		return cfg, err
+	}
 	for _, item := range o.logItems {
 		if item != "unimp" {
 			return cfg, usage("-d %s: unknown log item (known: unimp)", item)
 		}
-		log = mmio.NewLog(nil)
-		log.ShowUnimplemented()
+	}
+	var pcapOut, logOut *lateFile
+	if o.pcap != "" {
+		if pcapOut, err = o.newOutput("--pcap", o.pcap); err != nil {
+			return cfg, err
+		}
 	}
 	if o.logFile != "" {
-		f, err := os.Create(o.logFile)
-		if err != nil {
-			return cfg, usage("--log: %v", err)
+		if logOut, err = o.newOutput("--log", o.logFile); err != nil {
+			return cfg, err
 		}
-		log = mmio.NewLog(f)
 	}
 
-	closeNet := func() {
-		if netCfg.Backend != nil {
-			netCfg.Backend.Close()
-		}
-		if netCfg.PCAP != nil {
-			netCfg.PCAP.Close()
-		}
-	}
 	var req loader.Request
-	o.flash = nil
+	var flash *flashImage
 	switch {
 	case o.bootMode != "firmware" && o.bootMode != "direct":
 		err = usage("--boot %s: want firmware or direct", o.bootMode)
@@ -153,38 +156,64 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	case o.mtd == "":
 		req, err = o.bootRequest(cmd, b, ram)
 	default:
-		var f *flashImage
-		if f, err = readFlashImage(o.mtd, o.mtdWritable); err != nil {
+		if flash, err = readFlashImage(o.mtd, o.mtdWritable); err != nil {
 			break
 		}
 		if o.bootMode == "firmware" {
-			if err = o.firmwareCheck(cmd, f); err == nil {
-				o.flash = f
-			}
+			err = o.firmwareCheck(cmd, flash)
 			break
 		}
-		if req, err = o.flashBootRequest(cmd, b, f, ram); err == nil {
-			o.flash = f
-		}
+		req, err = o.flashBootRequest(cmd, b, flash, ram)
 	}
 	if err != nil {
-		closeNet()
+		flash.close()
 		return cfg, err
 	}
 	// Firmware boot starts at the reset vector with the SCU locked, as the
 	// hardware does; direct boot plays the boot loader's part.
 	boot := machine.FirmwareBoot
 	scuUnlocked := false
-	if o.flash == nil || o.bootMode == "direct" {
+	if flash == nil || o.bootMode == "direct" {
 		req.GuestDecompress = o.guestDecompress
 		layout, err := loader.Plan(req, ast2500.DRAMBase, uint32(ram))
 		if err != nil {
-			closeNet()
+			flash.close()
 			return cfg, usageError{err}
 		}
 		boot = machine.DirectBoot(layout)
 		scuUnlocked = true
 	}
+
+	// Validated: open the network backend and the GDB listener.
+	netCfg, err := o.network(b, ns)
+	if err != nil {
+		flash.close()
+		return cfg, err
+	}
+	if err := o.debug.listen(); err != nil {
+		netCfg.Backend.Close()
+		flash.close()
+		return cfg, err
+	}
+	if pcapOut != nil {
+		// The pcap header goes to memory until openOutputs.
+		w, err := pcap.NewWriterTo(pcapOut, o.pcap)
+		if err != nil {
+			netCfg.Backend.Close()
+			flash.close()
+			o.debug.closeListener()
+			return cfg, usage("--pcap: %v", err)
+		}
+		netCfg.PCAP = w
+	}
+	log := mmio.Default
+	if logOut != nil {
+		log = mmio.NewLog(logOut)
+	} else if len(o.logItems) > 0 {
+		log = mmio.NewLog(nil) // -d unimp: unimplemented registers on stderr
+		log.ShowUnimplemented()
+	}
+	o.flash = flash
 	phy := [2]bool{true, true}
 	if b.NCSI {
 		phy[0] = false
@@ -219,6 +248,25 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	return cfg, nil
 }
 
+// stopSignals end a run cleanly (flash saved, capture flushed).
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// stopOnSignal stops m at the first signal and notes later ones (which
+// are ignored: the caller keeps them caught until its cleanup is done).
+func stopOnSignal(sig <-chan os.Signal, m *machine.Machine) {
+	s := <-sig
+	m.Stop()
+	for range sig {
+		fmt.Fprintf(os.Stderr, "ast2500emu: %v: already stopping (saving the flash image and closing files first)\n", s)
+	}
+}
+
+// release closes what machineConfig opened when the run does not happen.
+func (o *bootOptions) release() {
+	o.flash.close()
+	o.debug.closeListener()
+}
+
 // realPeers reports whether MAC0 talks to peers outside the emulator.
 func (o *bootOptions) realPeers() bool {
 	spec := "user"
@@ -228,58 +276,64 @@ func (o *bootOptions) realPeers() bool {
 	return spec != "none"
 }
 
-// network opens the backend and capture file the flags ask for.
-func (o *bootOptions) network(b boards.Board) (machine.NetConfig, error) {
-	var nc machine.NetConfig
-	nc.NCSI = b.NCSI
-	// The emulated NIC's MAC (NC-SI Get MAC Address), from the seed.
-	nc.NICMAC = [6]byte{0x52, 0x54, 0x00, byte(o.seed >> 16), byte(o.seed >> 8), byte(o.seed)}
+// netSpec is the validated --nic and --hostfwd flags.
+type netSpec struct {
+	kind, arg string
+	fwds      []usernet.HostFwd
+}
+
+// netSpec parses --nic and --hostfwd without opening anything.
+func (o *bootOptions) netSpec() (netSpec, error) {
+	var ns netSpec
 	spec := "user"
 	switch len(o.nic) {
 	case 0:
 	case 1:
 		spec = o.nic[0]
 	default:
-		return nc, usage("--nic: only one network backend is supported for now (MAC0)")
+		return ns, usage("--nic: only one network backend is supported for now (MAC0)")
 	}
-	kind, arg, err := network.ParseNIC(spec)
-	if err != nil {
-		return nc, usage("--nic %s: %v", spec, err)
+	var err error
+	if ns.kind, ns.arg, err = network.ParseNIC(spec); err != nil {
+		return ns, usageError{err} // names --nic and the value
 	}
-	if len(o.hostfwd) > 0 && kind != "user" {
-		return nc, usage("--hostfwd needs --nic user")
+	if len(o.hostfwd) > 0 && ns.kind != "user" {
+		return ns, usage("--hostfwd needs --nic user")
 	}
-	switch kind {
+	for _, r := range o.hostfwd {
+		f, err := usernet.ParseHostFwd(r)
+		if err != nil {
+			return ns, usage("--%v", err) // "hostfwd RULE: ..."
+		}
+		ns.fwds = append(ns.fwds, f)
+	}
+	return ns, nil
+}
+
+// network opens the backend the flags ask for.
+func (o *bootOptions) network(b boards.Board, ns netSpec) (machine.NetConfig, error) {
+	var nc machine.NetConfig
+	nc.NCSI = b.NCSI
+	// The emulated NIC's MAC (NC-SI Get MAC Address), from the seed.
+	nc.NICMAC = [6]byte{0x52, 0x54, 0x00, byte(o.seed >> 16), byte(o.seed >> 8), byte(o.seed)}
+	switch ns.kind {
 	case "none":
 		nc.Backend = network.NewNone()
 	case "tap":
-		t, err := tap.NewTap(arg)
+		t, err := tap.NewTap(ns.arg)
 		if err != nil {
-			return nc, usage("--nic %s: %v", spec, err)
+			return nc, usage("--nic %v", err) // "tap NAME: ..."
 		}
 		nc.Backend = t
 	case "user":
-		var fwds []usernet.HostFwd
-		for _, r := range o.hostfwd {
-			f, err := usernet.ParseHostFwd(r)
-			if err != nil {
-				return nc, usage("--hostfwd %s: %v", r, err)
-			}
-			fwds = append(fwds, f)
-		}
-		u, err := usernet.NewUser(usernet.UserConfig{HostFwds: fwds})
+		u, err := usernet.NewUser(usernet.UserConfig{HostFwds: ns.fwds})
 		if err != nil {
+			if strings.HasPrefix(err.Error(), "hostfwd ") {
+				return nc, usage("--%v", err)
+			}
 			return nc, usage("--nic user: %v", err)
 		}
 		nc.Backend = u
-	}
-	if o.pcap != "" {
-		w, err := pcap.NewWriter(o.pcap)
-		if err != nil {
-			nc.Backend.Close()
-			return nc, usage("--pcap: %v", err)
-		}
-		nc.PCAP = w
 	}
 	return nc, nil
 }
@@ -336,23 +390,33 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			con := newConsole(os.Stdin, os.Stdout)
-			cfg, err := o.machineConfig(cmd, con.out)
-			if err != nil {
-				return err
-			}
+			var paced bool
 			switch o.pace {
 			case "on":
-				cfg.Paced = true
+				paced = true
 			case "off":
 			case "auto":
 				// Pace for a person at a terminal and for real network
 				// peers (user/tap: TCP timers must see wall time).
-				cfg.Paced = con.tty || o.realPeers()
+				paced = con.tty || o.realPeers()
 			default:
 				return usage("--pace %s: want on, off or auto", o.pace)
 			}
+			cfg, err := o.machineConfig(cmd, con.out)
+			if err != nil {
+				return err
+			}
+			cfg.Paced = paced
+			// From here on SIGINT, SIGTERM and SIGHUP (terminal closed)
+			// stop the run; the flash image is saved and the capture
+			// flushed before the process exits, and the signals stay
+			// caught until then, so a second one cannot cut the save.
+			sig := make(chan os.Signal, 4)
+			signal.Notify(sig, stopSignals...)
+			defer signal.Stop(sig)
 			m, err := machine.New(cfg)
 			if err != nil {
+				o.release()
 				var ie *loader.InputError
 				if errors.As(err, &ie) {
 					return usageError{err}
@@ -360,19 +424,20 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				return err
 			}
 			if o.flash != nil && o.flash.err != nil {
+				o.release()
 				return o.flash.err
 			}
 			endDebug, err := o.debug.attach(m)
 			if err != nil {
+				o.release()
 				return err
 			}
-			sig := make(chan os.Signal, 1)
-			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-			go func() {
-				if _, ok := <-sig; ok {
-					m.Stop()
-				}
-			}()
+			if err := o.openOutputs(); err != nil {
+				endDebug(0)
+				o.release()
+				return err
+			}
+			go stopOnSignal(sig, m)
 			if o.cpuProf != "" {
 				pf, err := os.Create(o.cpuProf)
 				if err != nil {
@@ -397,8 +462,6 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 					fmt.Fprintf(os.Stderr, "ast2500emu: kernel decompression: %s%s\n", m.Decompress, cached)
 				}
 			}
-			signal.Stop(sig)
-			close(sig)
 			restore()
 			if serr := o.flash.save(); serr != nil && err == nil {
 				err = serr

@@ -316,3 +316,55 @@ func TestGDBMultiarchSocketBacktrace(t *testing.T) {
 		t.Errorf("exit status after poweroff: %d", code)
 	}
 }
+
+// TestGDBUnixSocket: --gdb unix:PATH listens on a Unix socket (a stale
+// socket file is replaced) and answers the remote protocol there.
+func TestGDBUnixSocket(t *testing.T) {
+	exe := buildCLI(t)
+	sock := filepath.Join(t.TempDir(), "gdb.sock")
+	stale, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale.(*net.UnixListener).SetUnlinkOnClose(false)
+	stale.Close()
+	emu := exec.Command(exe, "boot", "--nic", "none", "--pace", "off", "--gdb", "unix:"+sock, "-S")
+	var emuErr syncBuffer
+	ready := make(chan struct{})
+	emuErr.notify, emuErr.want = ready, "waiting for gdb"
+	emu.Stderr = &emuErr
+	emu.Stdin = strings.NewReader("")
+	if err := emu.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		emu.Process.Kill()
+		emu.Wait()
+	}()
+	select {
+	case <-ready:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("stub not listening: %s", emuErr.String())
+	}
+	c, err := net.Dial("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	if _, err := c.Write([]byte("$?#3f")); err != nil {
+		t.Fatal(err)
+	}
+	var got []byte
+	b := make([]byte, 256)
+	for !bytes.Contains(got, []byte("#")) {
+		n, err := c.Read(b)
+		if err != nil {
+			t.Fatalf("reply %q: %v", got, err)
+		}
+		got = append(got, b[:n]...)
+	}
+	if !bytes.HasPrefix(got, []byte("+$S")) && !bytes.HasPrefix(got, []byte("+$T")) {
+		t.Errorf("reply to ? over the Unix socket: %q, want a stop reply", got)
+	}
+}

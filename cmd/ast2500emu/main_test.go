@@ -76,10 +76,11 @@ func TestBadInputExitStatus2(t *testing.T) {
 		{"unknown flag", []string{"boot", "--bogus"}, "unknown flag"},
 		{"unknown machine", []string{"boot", "-M", "palmetto"}, "unknown machine"},
 		{"bad memory", []string{"boot", "-m", "300M"}, "-m"},
-		{"bad nic", []string{"boot", "--nic", "vde"}, "--nic vde"},
 		{"unknown log item", []string{"boot", "-d", "guest_errors"}, "-d guest_errors: unknown log item"},
+		{"bad nic", []string{"boot", "--nic", "vde"}, `--nic "vde": unknown network backend "vde"`},
+		{"bad tap name", []string{"boot", "--nic", "tap:a/b"}, `--nic "tap:a/b": invalid interface name`},
 		{"tap without name", []string{"boot", "--nic", "tap"}, "tap needs an interface name"},
-		{"malformed hostfwd", []string{"boot", "--hostfwd", "tcp:127.0.0.1:2222"}, "--hostfwd tcp:127.0.0.1:2222"},
+		{"malformed hostfwd", []string{"boot", "--hostfwd", "tcp:127.0.0.1:2222"}, `--hostfwd "tcp:127.0.0.1:2222": missing '-'`},
 		{"hostfwd bad port", []string{"boot", "--hostfwd", "tcp::99999-:22"}, "not a port number"},
 		{"hostfwd bad guest addr", []string{"boot", "--hostfwd", "tcp::2222-10.0.2.2:22"}, "not a guest address"},
 		{"hostfwd without user", []string{"boot", "--nic", "none", "--hostfwd", "tcp::2222-:22"}, "--hostfwd needs --nic user"},
@@ -90,6 +91,11 @@ func TestBadInputExitStatus2(t *testing.T) {
 		{"dtb not fdt", []string{"boot", "--kernel", good, "--dtb", notdtb}, "not.dtb: not a flattened device tree"},
 		{"missing dtb", []string{"boot", "--kernel", good, "--dtb", filepath.Join(dir, "none.dtb")}, "none.dtb: dtb file does not exist"},
 		{"initrd too big", []string{"boot", "--initrd", big}, "big.initrd: initrd"},
+		{"gdb host name", []string{"boot", "--gdb", "tcp:nohost:1234"}, `host "nohost" is not an IP address`},
+		{"gdb unix without path", []string{"boot", "--gdb", "unix:"}, "--gdb unix:: want unix:PATH"},
+		// Flags are checked before input files are read.
+		{"gdb before kernel", []string{"boot", "--gdb", "tcp:1.2.3.4:x", "--kernel", filepath.Join(dir, "nope")}, `port "x" is not a number`},
+		{"pcap is a directory", []string{"boot", "--pcap", dir, "--kernel", filepath.Join(dir, "nope")}, "is a directory"},
 
 		// Special files are refused at once, never read (issue 19).
 		{"fifo kernel", []string{"boot", "--kernel", fifo}, "fifo: expected a regular kernel file, found a named pipe"},
@@ -113,9 +119,17 @@ func TestBadInputExitStatus2(t *testing.T) {
 		{"memory fraction", []string{"boot", "-m", "1.5G"}, `-m "1.5G"`},
 		{"memory wraps", []string{"boot", "-m", "17592186044928M"}, `-m "17592186044928M"`},
 	}
+	// Output files named on a refused command line keep their contents:
+	// outputs are created only after every input is validated.
+	keepPCAP := write("keep.pcap", []byte("earlier capture"))
+	keepLog := write("keep.log", []byte("earlier log"))
 	for _, c := range cases {
+		args := c.args
+		if !strings.Contains(c.name, "pcap") && args[1] != "--bogus" {
+			args = append(args[:len(args):len(args)], "--pcap", keepPCAP, "--log", keepLog)
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		cmd := exec.CommandContext(ctx, exe, c.args...)
+		cmd := exec.CommandContext(ctx, exe, args...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		cmd.Stdin = strings.NewReader("")
@@ -144,6 +158,16 @@ func TestBadInputExitStatus2(t *testing.T) {
 		}
 		if strings.Contains(msg, "panic") || strings.Contains(msg, "goroutine") {
 			t.Errorf("%s: stack trace in %q", c.name, msg)
+		}
+		for _, flag := range []string{"--nic", "hostfwd", "--gdb"} {
+			if strings.Count(msg, flag) > 1 {
+				t.Errorf("%s: %q names %s more than once", c.name, msg, flag)
+			}
+		}
+		for p, want := range map[string]string{keepPCAP: "earlier capture", keepLog: "earlier log"} {
+			if b, _ := os.ReadFile(p); string(b) != want {
+				t.Fatalf("%s: %s now holds %q: an output was created before the inputs were validated", c.name, filepath.Base(p), b)
+			}
 		}
 	}
 }

@@ -3,14 +3,16 @@ package main
 // --mtd: a flash image in the board's first FMC chip (CS0, the boot flash),
 // loaded once at process start (flash keeps its contents across SoC
 // resets). Guest writes stay in memory unless --mtd-writable, which writes
-// the chip back on exit through a temporary file and a rename, so an
-// interrupted run never leaves a half-written file. --boot direct parses
+// the changed pages back into the file in place on exit, through a
+// write-ahead journal (internal/imgfile): links, mode and ownership are
+// kept, and a run killed during the save is completed by the next one.
+// An image that could not be written at the end is refused at the start.
+// --boot direct parses
 // the FIT (or legacy uImage) in the kernel partition (loader.FlashBoot).
 
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/devices/spinor"
 	"github.com/ast2500emu/ast2500emu/guest"
 	"github.com/ast2500emu/ast2500emu/internal/hostfile"
+	"github.com/ast2500emu/ast2500emu/internal/imgfile"
 	"github.com/ast2500emu/ast2500emu/loader"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
@@ -32,6 +35,7 @@ type flashImage struct {
 	path     string
 	data     []byte
 	writable bool
+	file     *imgfile.File // --mtd-writable: open and locked until save
 	chip     *spinor.Chip
 	err      error // from attach (oversize image, no chip): exit 2
 }
@@ -47,14 +51,48 @@ func readFlashImage(path string, writable bool) (*flashImage, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, usage("--mtd %s: expected a flash image file, found %s", path, hostfile.Kind(fi.Mode()))
 	}
-	data, err := hostfile.Read("flash image", path, hostfile.FlashLimit)
-	if err != nil {
-		return nil, usage("--mtd %v", err)
-	}
-	if len(data) == 0 {
+	if fi.Size() == 0 {
 		return nil, usage("--mtd %s: expected a flash image, found an empty file", path)
 	}
-	return &flashImage{path: path, data: data, writable: writable}, nil
+	if !writable {
+		data, err := hostfile.Read("flash image", path, hostfile.FlashLimit)
+		if err != nil {
+			return nil, usage("--mtd %v", err)
+		}
+		if len(data) == 0 {
+			return nil, usage("--mtd %s: expected a flash image, found an empty file", path)
+		}
+		return &flashImage{path: path, data: data}, nil
+	}
+	if fi.Size() > hostfile.FlashLimit {
+		return nil, usage("--mtd %s: flash image file of %d bytes exceeds the %d-byte limit", path, fi.Size(), int64(hostfile.FlashLimit))
+	}
+	// Everything the save at exit needs is checked now, before the run.
+	file, err := imgfile.Open(path, hostfile.FlashLimit)
+	if err != nil {
+		return nil, usage("--mtd-writable %s: %v", path, err)
+	}
+	for _, r := range file.Recovered {
+		fmt.Fprintf(os.Stderr, "ast2500emu: --mtd-writable %s: %s\n", path, r)
+	}
+	data, err := file.ReadAll()
+	if err != nil {
+		file.Close()
+		return nil, usage("--mtd %s: %v", path, err)
+	}
+	if len(data) == 0 {
+		file.Close()
+		return nil, usage("--mtd %s: expected a flash image, found an empty file", path)
+	}
+	return &flashImage{path: path, data: data, writable: true, file: file}, nil
+}
+
+// close releases the --mtd-writable file without saving.
+func (f *flashImage) close() {
+	if f != nil && f.file != nil {
+		f.file.Close()
+		f.file = nil
+	}
 }
 
 // attach loads the image into FMC CS0 (called from machine.Config.Attach,
@@ -82,13 +120,17 @@ func (f *flashImage) attach(s *ast2500.SoC) {
 	f.chip = chip
 }
 
-// save writes the chip back to the file (--mtd-writable) if the guest
-// changed it: the whole image goes to a temporary file in the same
-// directory, is synced, and is renamed over the original. The file keeps
-// its length unless the guest wrote past it (a short image), in which case
-// the full chip is written.
+// save writes the chip back into the file (--mtd-writable) if the guest
+// changed it: the pages written, in place, through a write-ahead journal
+// (imgfile.File.Update), then releases the file. The file keeps its
+// length unless the guest wrote past it (a short image), in which case it
+// grows to the full chip.
 func (f *flashImage) save() error {
-	if f == nil || !f.writable || f.chip == nil {
+	if f == nil || f.file == nil {
+		return nil
+	}
+	defer f.close()
+	if f.chip == nil {
 		return nil
 	}
 	dirty := f.chip.Dirty()
@@ -102,43 +144,18 @@ func (f *flashImage) save() error {
 			n = len(data)
 		}
 	}
-	data = data[:n]
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(f.path); err == nil {
-		mode = fi.Mode().Perm()
+	exts := make([]imgfile.Extent, 0, len(dirty))
+	for _, r := range dirty {
+		end := min(int(r.Off)+int(r.Len), n)
+		if int(r.Off) < end {
+			exts = append(exts, imgfile.Extent{Off: int64(r.Off), Data: data[r.Off:end]})
+		}
 	}
-	dir := filepath.Dir(f.path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".tmp*")
-	if err != nil {
+	if err := f.file.Update(int64(n), exts); err != nil {
 		return fmt.Errorf("--mtd-writable %s: %v", f.path, err)
 	}
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("--mtd-writable %s: %v (the file is unchanged)", f.path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(tmp.Name(), f.path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("--mtd-writable %s: %v (the file is unchanged)", f.path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 	f.chip.ClearDirty()
-	f.data = data
+	f.data = data[:n]
 	return nil
 }
 

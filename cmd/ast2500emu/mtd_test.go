@@ -173,7 +173,9 @@ func TestMTDPadding(t *testing.T) {
 // TestBootMTDDirect boots the bundled guest from a FIT in a 32 MiB flash
 // image (--boot direct) three times: a write to /dev/mtdblock5 without
 // --mtd-writable leaves the file byte for byte unchanged; with it, the
-// data reaches the file when the run ends by SIGTERM, and a third run reads
+// data reaches the file when the run ends by SIGHUP (then SIGTERM and
+// SIGINT during the save), through a symbolic link, keeping the mode and a
+// hard link, and a third run reads
 // it back from flash and saves a new write on poweroff. (rwfs,
 // not mtdblock4 = rofs: the test FIT, 5.5 MB, overruns the 4.25 MiB kernel
 // partition into rofs.)
@@ -209,7 +211,9 @@ func TestBootMTDDirect(t *testing.T) {
 			g.run("echo "+marker+" > /dev/mtdblock5; sync", time.Minute)
 		}
 		if sigterm {
+			g.cmd.Process.Signal(syscall.SIGHUP)
 			g.cmd.Process.Signal(syscall.SIGTERM)
+			g.cmd.Process.Signal(syscall.SIGINT)
 		} else {
 			g.send("poweroff\n")
 		}
@@ -222,7 +226,38 @@ func TestBootMTDDirect(t *testing.T) {
 	if got, _ := os.ReadFile(path); !bytes.Equal(got, img) {
 		t.Fatalf("without --mtd-writable the image changed")
 	}
+	// The writable runs go through a symbolic link to a 0640 file with a
+	// second hard link; the first ends with SIGHUP (terminal closed)
+	// followed at once by SIGTERM and SIGINT, which must not cut the save.
+	dir := filepath.Dir(path)
+	hard := filepath.Join(dir, "hard.mtd")
+	if err := os.Link(path, hard); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(path, 0o640)
+	link := filepath.Join(dir, "link.mtd")
+	if err := os.Symlink("romulus.mtd", link); err != nil {
+		t.Fatal(err)
+	}
+	target := path
+	path = link
 	run("mtd-writable", true, "saved-marker", "", true)
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("--mtd link.mtd: the symbolic link was replaced (%v, %v)", fi.Mode(), err)
+	}
+	if fi, err := os.Stat(target); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode after the save: %v, want 0640 (%v)", fi.Mode(), err)
+	}
+	if h, _ := os.ReadFile(hard); !bytes.HasPrefix(h[rwfs:], []byte("saved-marker")) {
+		t.Errorf("the hard link does not see the save")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 3 {
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("files beside the image after the save: %v", names)
+	}
 	got, _ := os.ReadFile(path)
 	if len(got) != len(img) || !bytes.HasPrefix(got[rwfs:], []byte("saved-marker")) {
 		t.Fatalf("with --mtd-writable the file (%d bytes) lacks the marker at 0x%x: %q", len(got), rwfs, got[rwfs:rwfs+16])
@@ -234,5 +269,40 @@ func TestBootMTDDirect(t *testing.T) {
 	run("mtd-second-run", true, "second-marker", "saved-marker", false)
 	if got, _ := os.ReadFile(path); len(got) != len(img) || !bytes.HasPrefix(got[rwfs:], []byte("second-marker")) {
 		t.Errorf("after poweroff with --mtd-writable the file lacks the second marker")
+	}
+}
+
+// TestMTDWritableRefused: an image the save at exit could not write is
+// refused before the run, with exit status 2 and one line.
+func TestMTDWritableRefused(t *testing.T) {
+	exe := buildCLI(t)
+	dir := t.TempDir()
+	img := mtdImage(t, 1<<20, nil)
+	ro := filepath.Join(dir, "ro.mtd")
+	if err := os.WriteFile(ro, img, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "ro-link.mtd")
+	os.Symlink("ro.mtd", link)
+	rw := filepath.Join(dir, "rw.mtd")
+	os.WriteFile(rw, img, 0o644)
+	// A held lock: another emulator writing the same image.
+	f, _ := os.Open(rw)
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, want string }{
+		{ro, "ro.mtd: the file is read-only (mode 0444)"},
+		{link, "ro-link.mtd: the file is read-only (mode 0444)"},
+		{rw, "rw.mtd: the file is in use by another process"},
+	} {
+		code, msg := runExit(t, exe, "boot", "--mtd", c.path, "--mtd-writable", "--boot", "direct", "--nic", "none")
+		if code != 2 || strings.Count(msg, "\n") != 0 || !strings.Contains(msg, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and one line containing %q", filepath.Base(c.path), code, msg, c.want)
+		}
+	}
+	if b, _ := os.ReadFile(ro); !bytes.Equal(b, img) {
+		t.Error("the read-only image changed")
 	}
 }

@@ -20,7 +20,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -275,12 +274,12 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 		return usage("--console-log -: only for a single run")
 	}
 
-	// Ctrl-C and SIGTERM stop every run (class timeout, reports written).
+	// Ctrl-C, SIGTERM and SIGHUP stop every run (class timeout, reports written).
 	var mu sync.Mutex
 	var machines []*machine.Machine
 	stopped := false
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sig, stopSignals...)
 	defer signal.Stop(sig)
 	go func() {
 		if _, ok := <-sig; ok {
@@ -449,6 +448,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		cfg.MaxInsns = o.budgetInsns
 		m, merr := machine.New(cfg)
 		if merr != nil {
+			bo.release()
 			var ie *loader.InputError
 			if errors.As(merr, &ie) {
 				err = usageError{merr}
@@ -458,6 +458,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 			return
 		}
 		if bo.flash != nil && bo.flash.err != nil {
+			bo.release()
 			err = bo.flash.err
 			return
 		}
@@ -479,6 +480,9 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 			return
 		}
 		defer func() { endDebug(0) }()
+		if err = bo.openOutputs(); err != nil {
+			return
+		}
 		rc := p.rc
 		rc.Session.Console = console
 		rc.Progress = prog

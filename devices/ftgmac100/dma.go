@@ -15,7 +15,12 @@ package ftgmac100
 // The descriptor stride is DBLAC RXDES_SIZE/TXDES_SIZE x 8 bytes, at least
 // 16.
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"hash/crc32"
+
+	"gvisor.dev/gvisor/pkg/tcpip/checksum"
+)
 
 const (
 	txdesOwn   = 1 << 31
@@ -231,32 +236,14 @@ func ipv4(f []byte, off int) (ihl, total int, proto byte, frag, ok bool) {
 	return ihl, total, f[off+9], frag, true
 }
 
-// csumAdd folds b into a one's complement running sum.
-func csumAdd(sum uint32, b []byte) uint32 {
-	for len(b) >= 2 {
-		sum += uint32(b[0])<<8 | uint32(b[1])
-		b = b[2:]
-	}
-	if len(b) == 1 {
-		sum += uint32(b[0]) << 8
-	}
-	return sum
-}
-
-func csumFold(sum uint32) uint16 {
-	for sum>>16 != 0 {
-		sum = sum&0xffff + sum>>16
-	}
-	return uint16(sum)
-}
-
-// l4Sum computes the one's complement sum of the IPv4 pseudo-header and
-// the L4 segment seg (checksum field included as it is).
+// l4Sum computes the one's complement sum (gVisor's checksum package) of
+// the IPv4 pseudo-header and the L4 segment seg (checksum field included
+// as it is).
 func l4Sum(ip []byte, proto byte, seg []byte) uint16 {
-	sum := csumAdd(0, ip[12:20])
-	sum += uint32(proto) + uint32(len(seg))
-	sum = csumAdd(sum, seg)
-	return csumFold(sum)
+	sum := checksum.Checksum(ip[12:20], 0)
+	sum = checksum.Combine(sum, uint16(proto))
+	sum = checksum.Combine(sum, uint16(len(seg)))
+	return checksum.Checksum(seg, sum)
 }
 
 // txChecksums fills the IPv4 header, TCP and UDP checksums the descriptor
@@ -274,7 +261,7 @@ func txChecksums(f []byte, flags uint32) {
 	ip := f[off : off+ihl]
 	if flags&txd1IPCS != 0 {
 		ip[10], ip[11] = 0, 0
-		binary.BigEndian.PutUint16(ip[10:], ^csumFold(csumAdd(0, ip)))
+		binary.BigEndian.PutUint16(ip[10:], ^checksum.Checksum(ip, 0))
 	}
 	if frag {
 		return
@@ -309,7 +296,7 @@ func rxChecksums(f []byte) uint32 {
 	}
 	ip := f[off : off+ihl]
 	var st uint32
-	if csumFold(csumAdd(0, ip)) != 0xffff {
+	if checksum.Checksum(ip, 0) != 0xffff {
 		st |= rxd1IPErr
 	}
 	seg := f[off+ihl : off+total]
@@ -331,20 +318,10 @@ func rxChecksums(f []byte) uint32 {
 }
 
 // crcLE is the little-endian (reflected) Ethernet CRC-32 as Linux's
-// ether_crc_le computes it (initial value ~0, no final inversion).
+// ether_crc_le computes it: initial value ~0 and no final inversion, so
+// the complement of hash/crc32's IEEE checksum.
 func crcLE(b []byte) uint32 {
-	crc := uint32(0xffffffff)
-	for _, c := range b {
-		crc ^= uint32(c)
-		for i := 0; i < 8; i++ {
-			if crc&1 != 0 {
-				crc = crc>>1 ^ 0xedb88320
-			} else {
-				crc >>= 1
-			}
-		}
-	}
-	return crc
+	return ^crc32.ChecksumIEEE(b)
 }
 
 // HashIndex returns the MAHT bit (0..63) a multicast address selects, as

@@ -14,6 +14,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -31,7 +32,7 @@ const SnapLen = 262144
 // Writer appends frames to a pcap file. It is safe for concurrent use.
 type Writer struct {
 	mu   sync.Mutex
-	f    *os.File
+	f    io.WriteCloser
 	buf  *bufio.Writer
 	pw   *pcapgo.Writer
 	err  error // first write error; later writes are dropped
@@ -45,6 +46,13 @@ func NewWriter(path string) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pcap: cannot create capture file: %w", err)
 	}
+	return NewWriterTo(f, path)
+}
+
+// NewWriterTo writes the capture to f (closed by Close), named path in
+// errors: a file the caller creates itself, e.g. only once its other
+// inputs are validated.
+func NewWriterTo(f io.WriteCloser, path string) (*Writer, error) {
 	w := &Writer{f: f, buf: bufio.NewWriterSize(f, 64<<10), path: path}
 	w.pw = pcapgo.NewWriterNanos(w.buf)
 	if err := w.pw.WriteFileHeader(SnapLen, layers.LinkTypeEthernet); err != nil {

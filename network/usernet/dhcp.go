@@ -12,6 +12,8 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 	"github.com/insomniacslk/dhcp/dhcpv4"
 )
 
@@ -154,49 +156,8 @@ func (s *dhcpServer) handle(frame []byte) (reply []byte, consumed bool) {
 
 // udpFrame builds an Ethernet/IPv4/UDP frame from the gateway (port 67).
 func udpFrame(dstMAC [6]byte, dstIP [4]byte, dstPort uint16, payload []byte) []byte {
-	f := make([]byte, 14+20+8+len(payload))
-	copy(f[0:6], dstMAC[:])
-	copy(f[6:12], GatewayMAC)
-	binary.BigEndian.PutUint16(f[12:14], 0x0800)
-
-	ip := f[14:34]
-	ip[0] = 0x45
-	binary.BigEndian.PutUint16(ip[2:4], uint16(20+8+len(payload)))
-	ip[8] = 64 // TTL
-	ip[9] = 17 // UDP
-	src := gatewayIP.As4()
-	copy(ip[12:16], src[:])
-	copy(ip[16:20], dstIP[:])
-	binary.BigEndian.PutUint16(ip[10:12], ^checksum(0, ip))
-
-	udp := f[34:]
-	binary.BigEndian.PutUint16(udp[0:2], dhcpServerPort)
-	binary.BigEndian.PutUint16(udp[2:4], dstPort)
-	binary.BigEndian.PutUint16(udp[4:6], uint16(8+len(payload)))
-	copy(udp[8:], payload)
-	// Pseudo-header: source, destination, protocol, UDP length.
-	sum := checksum(0, ip[12:20])
-	sum = checksum(sum, []byte{0, 17, udp[4], udp[5]})
-	cs := ^checksum(sum, udp)
-	if cs == 0 {
-		cs = 0xffff
-	}
-	binary.BigEndian.PutUint16(udp[6:8], cs)
-	return f
-}
-
-// checksum adds b to a ones'-complement running sum (RFC 1071), folded.
-func checksum(sum uint16, b []byte) uint16 {
-	s := uint32(sum)
-	for len(b) >= 2 {
-		s += uint32(b[0])<<8 | uint32(b[1])
-		b = b[2:]
-	}
-	if len(b) == 1 {
-		s += uint32(b[0]) << 8
-	}
-	for s > 0xffff {
-		s = s>>16 + s&0xffff
-	}
-	return uint16(s)
+	ip := gatewayIPv4(gatewayIP, dstIP, layers.IPProtocolUDP)
+	udp := &layers.UDP{SrcPort: dhcpServerPort, DstPort: layers.UDPPort(dstPort)}
+	udp.SetNetworkLayerForChecksum(ip)
+	return serialize(gatewayEthernet(dstMAC), ip, udp, gopacket.Payload(payload))
 }

@@ -4,7 +4,8 @@
 //
 //	10.0.2.0/24  the virtual network
 //	10.0.2.2     gateway and host alias (connections to it reach the host's 127.0.0.1)
-//	10.0.2.3     DNS (forwarded to the host's first IPv4 resolver in /etc/resolv.conf)
+//	10.0.2.3     DNS only (UDP and TCP port 53, forwarded to the host's first
+//	             IPv4 resolver in /etc/resolv.conf; other ports are refused)
 //	10.0.2.15    the guest, handed out by DHCP (first client or UserConfig.GuestMAC)
 //
 // Other destinations are NATed through ordinary host sockets, and
@@ -336,7 +337,11 @@ func (c *frameConn) Read(b []byte) (int, error) {
 		case <-u.done:
 			return copy(b, stopFrame), nil
 		case bp := <-u.in:
-			if reply, consumed := u.dhcp.handle(*bp); consumed {
+			reply, consumed := u.dhcp.handle(*bp)
+			if !consumed {
+				reply, consumed = dnsOnly(*bp)
+			}
+			if consumed {
 				u.pool.Put(bp)
 				if reply != nil {
 					u.deliver(reply)

@@ -18,6 +18,7 @@ import (
 	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
+	"gvisor.dev/gvisor/pkg/tcpip/checksum"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/link/channel"
 	"gvisor.dev/gvisor/pkg/tcpip/link/ethernet"
@@ -162,9 +163,15 @@ func (g *fakeGuest) dhcpExchange(t *testing.T, mac net.HardwareAddr, m *dhcpv4.D
 	if !bytes.Equal(eth.SrcMAC, GatewayMAC) || !ip.SrcIP.Equal(net.IPv4(10, 0, 2, 2)) || u.SrcPort != 67 || u.DstPort != 68 {
 		t.Errorf("DHCP reply from %v %v:%d to port %d", eth.SrcMAC, ip.SrcIP, u.SrcPort, u.DstPort)
 	}
-	// Verify the checksums the builder computed by re-serializing.
 	if err := p.ErrorLayer(); err != nil {
 		t.Errorf("DHCP reply decode error: %v", err.Error())
+	}
+	// The IPv4 and UDP checksums, checked by gVisor's header package.
+	iph := header.IPv4(frame[14:])
+	udph := header.UDP(iph.Payload())
+	sum := header.PseudoHeaderChecksum(header.UDPProtocolNumber, iph.SourceAddress(), iph.DestinationAddress(), uint16(len(udph)))
+	if !iph.IsChecksumValid() || checksum.Checksum(udph, sum) != 0xffff {
+		t.Errorf("DHCP reply checksums: IPv4 ok %v, UDP ok %v", iph.IsChecksumValid(), checksum.Checksum(udph, sum) == 0xffff)
 	}
 	r, err := dhcpv4.FromBytes(u.Payload)
 	if err != nil {
@@ -494,5 +501,134 @@ func TestStartTwiceAndAfterClose(t *testing.T) {
 	}
 	if _, err := NewUser(UserConfig{MTU: 100}); err == nil {
 		t.Error("MTU 100 accepted")
+	}
+}
+
+// TestDNSOnly: 10.0.2.3 serves DNS and nothing else. A TCP connection to
+// another port of it is refused (a reset from 10.0.2.3, not a connection
+// to the host resolver's address), and a UDP datagram gets ICMP port
+// unreachable (TestDNSOnlyReplies); a host socket listening on the resolver's address sees
+// neither.
+func TestDNSOnly(t *testing.T) {
+	resolver := "127.0.0.78"
+	tl, err := net.Listen("tcp4", resolver+":0")
+	if err != nil {
+		t.Skipf("no %s: %v", resolver, err)
+	}
+	defer tl.Close()
+	port := uint16(tl.Addr().(*net.TCPAddr).Port)
+	accepted := make(chan struct{}, 1)
+	go func() {
+		if c, err := tl.Accept(); err == nil {
+			accepted <- struct{}{}
+			c.Close()
+		}
+	}()
+	ul, err := net.ListenPacket("udp4", net.JoinHostPort(resolver, strconv.Itoa(int(port))))
+	if err != nil {
+		t.Skipf("UDP port %d taken: %v", port, err)
+	}
+	defer ul.Close()
+
+	u, err := NewUser(UserConfig{DNSServer: resolver, GuestMAC: guestMAC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newFakeGuest(t, u, guestMAC)
+	g.configure(t, net.IPv4(10, 0, 2, 15))
+	dns := tcpip.FullAddress{NIC: 1, Addr: tcpip.AddrFrom4([4]byte{10, 0, 2, 3}), Port: port}
+
+	ctx, cancel := context.WithTimeout(context.Background(), guardTimeout)
+	defer cancel()
+	c, err := gonet.DialContextTCP(ctx, g.s, dns, ipv4.ProtocolNumber)
+	if err == nil {
+		c.Close()
+		t.Fatalf("TCP to 10.0.2.3:%d connected (NATed to the host resolver's address)", port)
+	}
+	if !strings.Contains(err.Error(), "refused") {
+		t.Errorf("TCP to 10.0.2.3:%d: %v, want connection refused", port, err)
+	}
+
+	uc, err := gonet.DialUDP(g.s, nil, &dns, ipv4.ProtocolNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uc.Close()
+	uc.Write([]byte("not dns"))
+	buf := make([]byte, 64)
+	select {
+	case <-accepted:
+		t.Error("the host resolver's address accepted a connection from the guest")
+	default:
+	}
+	ul.SetDeadline(time.Now().Add(100 * time.Millisecond))
+	if n, _, err := ul.ReadFrom(buf); err == nil {
+		t.Errorf("the host resolver's address received a datagram from the guest: %q", buf[:n])
+	}
+}
+
+// TestDNSOnlyReplies checks the frames dnsOnly answers with, decoded and
+// checksummed by gVisor's header package.
+func TestDNSOnlyReplies(t *testing.T) {
+	guest := net.IPv4(10, 0, 2, 15)
+	frame := func(l4 gopacket.SerializableLayer, proto layers.IPProtocol, payload []byte) []byte {
+		eth := &layers.Ethernet{SrcMAC: guestMAC, DstMAC: GatewayMAC, EthernetType: layers.EthernetTypeIPv4}
+		ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: proto, SrcIP: guest, DstIP: net.IPv4(10, 0, 2, 3)}
+		switch l := l4.(type) {
+		case *layers.TCP:
+			l.SetNetworkLayerForChecksum(ip)
+		case *layers.UDP:
+			l.SetNetworkLayerForChecksum(ip)
+		}
+		buf := gopacket.NewSerializeBuffer()
+		gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, eth, ip, l4, gopacket.Payload(payload))
+		return buf.Bytes()
+	}
+	check := func(name string, reply []byte, proto uint8) header.IPv4 {
+		t.Helper()
+		if len(reply) < 14+20 || !bytes.Equal(reply[:6], guestMAC) || !bytes.Equal(reply[6:12], GatewayMAC) {
+			t.Fatalf("%s: reply %x", name, reply)
+		}
+		ip := header.IPv4(reply[14:])
+		if !ip.IsValid(len(ip)) || !ip.IsChecksumValid() || ip.Protocol() != proto ||
+			ip.SourceAddress() != tcpip.AddrFrom4([4]byte{10, 0, 2, 3}) || ip.DestinationAddress() != tcpip.AddrFrom4([4]byte{10, 0, 2, 15}) {
+			t.Fatalf("%s: bad IPv4 header %x", name, []byte(ip))
+		}
+		return ip
+	}
+
+	if _, consumed := dnsOnly(frame(&layers.UDP{SrcPort: 4000, DstPort: 53}, layers.IPProtocolUDP, []byte("query"))); consumed {
+		t.Error("a DNS query over UDP was consumed")
+	}
+	if _, consumed := dnsOnly(frame(&layers.TCP{SrcPort: 4000, DstPort: 53, SYN: true}, layers.IPProtocolTCP, nil)); consumed {
+		t.Error("a DNS connection over TCP was consumed")
+	}
+
+	udp := frame(&layers.UDP{SrcPort: 4000, DstPort: 80}, layers.IPProtocolUDP, []byte("not dns"))
+	reply, consumed := dnsOnly(udp)
+	if !consumed {
+		t.Fatal("UDP to 10.0.2.3:80 not consumed")
+	}
+	ip := check("UDP", reply, uint8(header.ICMPv4ProtocolNumber))
+	icmp := header.ICMPv4(ip.Payload())
+	if icmp.Type() != header.ICMPv4DstUnreachable || icmp.Code() != header.ICMPv4PortUnreachable || checksum.Checksum(icmp, 0) != 0xffff {
+		t.Errorf("UDP: ICMP type %d code %d checksum ok %v", icmp.Type(), icmp.Code(), checksum.Checksum(icmp, 0) == 0xffff)
+	}
+	if q := icmp.Payload(); !bytes.Equal(q, udp[14:14+28]) {
+		t.Errorf("ICMP quotes %x, want the IPv4 header and 8 bytes %x", q, udp[14:42])
+	}
+
+	reply, consumed = dnsOnly(frame(&layers.TCP{SrcPort: 4000, DstPort: 80, SYN: true, Seq: 1000}, layers.IPProtocolTCP, nil))
+	if !consumed {
+		t.Fatal("TCP SYN to 10.0.2.3:80 not consumed")
+	}
+	ip = check("TCP", reply, uint8(header.TCPProtocolNumber))
+	tcph := header.TCP(ip.Payload())
+	sum := header.PseudoHeaderChecksum(header.TCPProtocolNumber, ip.SourceAddress(), ip.DestinationAddress(), uint16(len(tcph)))
+	if tcph.Flags() != header.TCPFlagRst|header.TCPFlagAck || tcph.AckNumber() != 1001 || tcph.SourcePort() != 80 || tcph.DestinationPort() != 4000 || checksum.Checksum(tcph, sum) != 0xffff {
+		t.Errorf("TCP reply flags %v ack %d ports %d->%d checksum ok %v", tcph.Flags(), tcph.AckNumber(), tcph.SourcePort(), tcph.DestinationPort(), checksum.Checksum(tcph, sum) == 0xffff)
+	}
+	if _, consumed := dnsOnly(frame(&layers.TCP{SrcPort: 4000, DstPort: 80, RST: true}, layers.IPProtocolTCP, nil)); !consumed {
+		t.Error("a reset to 10.0.2.3:80 passed through")
 	}
 }

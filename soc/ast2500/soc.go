@@ -1,6 +1,7 @@
 package ast2500
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/ast2500emu/ast2500emu/devices/adc"
@@ -524,18 +525,17 @@ func (s *SoC) Write(pa uint32, size int, v uint64) bool {
 	return true
 }
 
+// readLE and writeLE move size (1, 2, 4 or 8) little-endian bytes.
 func readLE(b []byte, size int) uint64 {
-	var v uint64
-	for i := size - 1; i >= 0; i-- {
-		v = v<<8 | uint64(b[i])
-	}
-	return v
+	var w [8]byte
+	copy(w[:], b[:size])
+	return binary.LittleEndian.Uint64(w[:])
 }
 
 func writeLE(b []byte, size int, v uint64) {
-	for i := 0; i < size; i++ {
-		b[i] = byte(v >> (8 * i))
-	}
+	var w [8]byte
+	binary.LittleEndian.PutUint64(w[:], v)
+	copy(b[:size], w[:size])
 }
 
 // ReadPhys copies physical memory (RAM or SRAM) into p for a DMA master.
