@@ -49,6 +49,8 @@ type bootOptions struct {
 	mtdWritable bool
 	bootMode    string      // --boot: firmware or direct
 	flash       *flashImage // set by machineConfig when --mtd is given
+
+	front frontOptions // --serial, --monitor, --qmp (frontends.go)
 }
 
 func (o *bootOptions) register(cmd *cobra.Command) {
@@ -74,6 +76,7 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.mtd, "mtd", "", "SPI flash image for the first FMC chip (e.g. an OpenBMC .static.mtd); guest writes stay in memory")
 	f.BoolVar(&o.mtdWritable, "mtd-writable", false, "write the flash back to the --mtd file on exit (atomically, only if the guest changed it)")
 	f.StringVar(&o.bootMode, "boot", "firmware", "with --mtd: firmware (the image's boot loader runs from the reset vector) or direct (kernel, dtb and initramfs from the image's FIT at 0x80000)")
+	o.front.register(f)
 	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time and MIPS on exit (stderr)")
 }
 
@@ -335,6 +338,10 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			if err != nil {
 				return err
 			}
+			fe, err := o.front.configure(&cfg, con)
+			if err != nil {
+				return err
+			}
 			switch o.pace {
 			case "on":
 				cfg.Paced = true
@@ -357,6 +364,8 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			if o.flash != nil && o.flash.err != nil {
 				return o.flash.err
 			}
+			fe.start(m)
+			o.debug.monitor = fe.mon.execHere
 			endDebug, err := o.debug.attach(m)
 			if err != nil {
 				return err
@@ -379,6 +388,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			restore := con.start(m)
 			start := time.Now()
 			exit, err := m.Run()
+			fe.finish(exit)
 			endDebug(int(exit))
 			if o.stats {
 				wall := time.Since(start)
