@@ -55,7 +55,7 @@ func (f *frontOptions) configure(cfg *machine.Config, con *console) (*frontends,
 	cfg.Console = outs["uart5"] // nil: the console's output is discarded
 	delete(outs, "uart5")
 	cfg.Serial = outs
-	if f.monitor != "" {
+	if f.monitor != "" && f.monitor != "stdio" { // stdio: the console's Ctrl-A c
 		if fe.monLn, err = listenSocket("--monitor", f.monitor); err != nil {
 			fe.hosts.close()
 			return nil, err

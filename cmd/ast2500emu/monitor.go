@@ -418,8 +418,6 @@ func listenSocket(flag, spec string) (net.Listener, error) {
 			return nil, usage("%s %s: %v", flag, spec, err)
 		}
 		return ln, nil
-	case spec == "stdio":
-		return nil, usage("%s stdio: the console is the monitor on stdio (Ctrl-A c); use %s unix:PATH or tcp:[HOST]:PORT for a socket", flag, flag)
 	}
 	return nil, usage("%s %s: want unix:PATH or tcp:[HOST]:PORT", flag, spec)
 }

@@ -129,6 +129,8 @@ func parseSerial(specs []string) (map[string]serialBackend, error) {
 		if name, r, ok := strings.Cut(s, "="); ok {
 			if q, ok := lookupPort(name); ok {
 				p, rest = q, r
+			} else if !strings.ContainsAny(name, ":,/") {
+				return nil, fmt.Errorf("--serial %s: unknown port %q (uart1..uart5, vuart, or ttyS0..ttyS5)", s, name)
 			}
 		}
 		if p.name == "" {
