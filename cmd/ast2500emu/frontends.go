@@ -86,6 +86,7 @@ func (fe *frontends) start(m *machine.Machine) {
 	}
 	if fe.qmp != nil {
 		fe.qmp.mon = fe.mon
+		fe.mon.event = fe.qmp.event
 		m.OnReset = fe.qmp.resetEvent
 		go fe.qmp.serve()
 	}

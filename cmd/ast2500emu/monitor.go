@@ -44,6 +44,8 @@ type monitor struct {
 	done  <-chan struct{} // closed when the run ends
 	port  string          // the console's serial port (break's default)
 	ports map[string]serialBackend
+	// event, when set, reports STOP and RESUME (the control socket).
+	event func(name string, data map[string]any)
 	// onMachine is set while a command runs on the machine goroutine
 	// (GDB's monitor command): machine work then runs inline.
 	onMachine bool
@@ -111,9 +113,15 @@ func (mon *monitor) run(w *strings.Builder, line string) error {
 	case "x", "xp":
 		return mon.dump(w, cmd == "xp", args)
 	case "stop":
-		mon.m.Pause()
+		if !mon.m.Paused() {
+			mon.m.Pause()
+			mon.emit("STOP")
+		}
 	case "cont", "c":
-		mon.m.Resume()
+		if mon.m.Paused() {
+			mon.m.Resume()
+			mon.emit("RESUME")
+		}
 	case "system_reset":
 		mon.m.RequestReset()
 	case "quit", "q":
@@ -135,6 +143,12 @@ func (mon *monitor) run(w *strings.Builder, line string) error {
 		return fmt.Errorf("unknown command %q; try help", cmd)
 	}
 	return nil
+}
+
+func (mon *monitor) emit(name string) {
+	if mon.event != nil {
+		mon.event(name, nil)
+	}
 }
 
 func (mon *monitor) info(w *strings.Builder, what string) error {

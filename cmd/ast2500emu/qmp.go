@@ -169,17 +169,8 @@ func (s *qmpServer) execute(cl *qmpClient, req map[string]json.RawMessage) (ret 
 			l = append(l, map[string]string{"name": c})
 		}
 		return l, nil, false
-	case "stop":
-		if !m.Paused() {
-			m.Pause()
-			s.event("STOP", nil)
-		}
-		return empty, nil, false
-	case "cont":
-		if m.Paused() {
-			m.Resume()
-			s.event("RESUME", nil)
-		}
+	case "stop", "cont":
+		s.mon.exec(cmd)
 		return empty, nil, false
 	case "system_reset":
 		m.RequestReset()
