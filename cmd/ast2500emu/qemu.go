@@ -30,7 +30,6 @@ var qemuFlagOpts = map[string][]string{
 	"-nographic":   nil, // the console is always on stdio, no display
 	"-no-reboot":   {"--no-reboot"},
 	"-s":           {"--gdb", "tcp::1234"},
-	"-daemonize":   nil,
 	"-no-shutdown": nil,
 }
 
@@ -56,6 +55,7 @@ var qemuRefused = map[string]string{
 	"-global":      "see docs/qemu.md for the machine's options",
 	"-object":      "not supported",
 	"-global-help": "not supported",
+	"-daemonize":   "the emulator runs in the foreground (run it under nohup or a service manager)",
 }
 
 // qemuArgs rewrites QEMU-style arguments (everything after the program
