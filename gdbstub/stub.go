@@ -44,6 +44,9 @@ type Config struct {
 	Extra *arm.Hooks
 	// Log, when set, receives protocol errors (malformed packets).
 	Log func(format string, args ...any)
+	// Monitor, when set, runs GDB's "monitor CMD" (qRcmd) on the machine
+	// goroutine while the CPU is stopped and returns the output.
+	Monitor func(cmd string) string
 }
 
 type watchKind int
@@ -458,9 +461,35 @@ func (s *Stub) handleQuery(q string) {
 		s.replyStr("l")
 	case q == "qSymbol::":
 		s.replyStr("OK")
+	case strings.HasPrefix(q, "qRcmd,"):
+		s.rcmd(q[len("qRcmd,"):])
 	default:
 		s.replyStr("")
 	}
+}
+
+// SetMonitor sets Config.Monitor after New (before Serve).
+func (s *Stub) SetMonitor(f func(cmd string) string) { s.cfg.Monitor = f }
+
+// rcmd serves "monitor CMD": the output as console-output packets
+// ("O" + hex), then OK.
+func (s *Stub) rcmd(arg string) {
+	cmd, err := hex.DecodeString(arg)
+	if err != nil {
+		s.replyStr(errReply(1))
+		return
+	}
+	if s.cfg.Monitor == nil {
+		s.replyStr("")
+		return
+	}
+	out := s.cfg.Monitor(string(cmd))
+	for len(out) > 0 && s.cur != nil {
+		n := min(len(out), MaxPacket/2-8)
+		s.cur.send([]byte("O" + hex.EncodeToString([]byte(out[:n]))))
+		out = out[n:]
+	}
+	s.replyStr("OK")
 }
 
 // xferFeatures serves "ANNEX:OFFSET,LENGTH".

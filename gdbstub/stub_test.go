@@ -195,3 +195,21 @@ func TestMalformedPacketsGetNack(t *testing.T) {
 	}
 	c.expectPrefix("?", "T")
 }
+
+// "monitor CMD" (qRcmd) reaches Config.Monitor with the decoded command;
+// its output comes back as O packets before OK.
+func TestMonitorCommand(t *testing.T) {
+	d, c := newDriver(t, true)
+	var got string
+	d.stub.SetMonitor(func(cmd string) string { got = cmd; return "pc 0x0\n" })
+	c.expectPrefix("?", "T")
+	// "info registers" in hex.
+	c.expect("qRcmd,696e666f207265676973746572730a", "O"+"706320307830"+"0a")
+	if r := c.recv(); r != "OK" {
+		t.Fatalf("after the output: %q, want OK", r)
+	}
+	if got != "info registers\n" {
+		t.Fatalf("monitor got %q", got)
+	}
+	c.expect("qRcmd,zz", "E01")
+}

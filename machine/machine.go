@@ -54,6 +54,9 @@ type Config struct {
 	PsPerInsn uint64
 	// Console receives UART5 output (after power-off detection).
 	Console func(b byte)
+	// Serial receives the output of the other UARTs by name ("uart1"..
+	// "uart4", "vuart"; see control.go).
+	Serial map[string]func(b byte)
 	// Net attaches MAC0 to a network.
 	Net NetConfig
 	// MACPHY says which MACs have an MDIO PHY (see ast2500.Config).
@@ -87,6 +90,10 @@ type Machine struct {
 
 	// ConsoleHook, when set, sees every console byte (smoke tests).
 	ConsoleHook func(b byte)
+	// OnReset, when set, is told about each reset before it happens, on
+	// the machine goroutine: ResetWatchdog or ResetSystem (control.go).
+	OnReset func(kind string)
+	paused  atomic.Bool
 
 	dbg *debugger // GDB stub (debug.go); nil normally
 }
@@ -111,6 +118,7 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m.Log = sc.Log
 	sc.Console = m.consoleByte
+	sc.SerialOut = cfg.Serial
 	sc.MACTx = m.macTx
 	sc.MACPHY = cfg.MACPHY
 	sc.ResetRequest = func(wdt int) {
@@ -246,15 +254,18 @@ func (m *Machine) Run() (Exit, error) {
 			return Exit(m.exit.Load()), nil
 		}
 		if m.resetReq != 0 {
-			wdt := m.resetReq - 1
-			m.resetReq = 0
-			if m.cfg.NoReboot {
-				return ExitReset, nil
-			}
-			if err := m.reset(); err != nil {
+			ok, err := m.handleReset()
+			if err != nil {
 				return ExitReset, fmt.Errorf("reset: %w", err)
 			}
-			m.SoC.SCU.SetResetCause(wdtCause(wdt))
+			if !ok {
+				return ExitReset, nil
+			}
+			continue
+		}
+		if m.paused.Load() {
+			m.waitPaused()
+			wallStart, guestStart = time.Now(), clk.Now()
 			continue
 		}
 		if m.dbg != nil && m.dbg.haltReq.Load() {

@@ -52,7 +52,8 @@ type bootOptions struct {
 	bootMode    string      // --boot: firmware or direct
 	flash       *flashImage // set by machineConfig when --mtd is given
 
-	outputs []*lateFile // --pcap, --log: created by openOutputs (outputs.go)
+	outputs []*lateFile  // --pcap, --log: created by openOutputs (outputs.go)
+	front   frontOptions // --serial, --monitor, --qmp (frontends.go)
 }
 
 func (o *bootOptions) register(cmd *cobra.Command) {
@@ -79,6 +80,7 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.mtdWritable, "mtd-writable", false, "write the flash back to the --mtd file on exit (atomically, only if the guest changed it)")
 	f.StringVar(&o.bootMode, "boot", "firmware", "with --mtd: firmware (the image's boot loader runs from the reset vector) or direct (kernel, dtb and initramfs from the image's FIT at 0x80000)")
 	f.BoolVar(&o.guestDecompress, "guest-decompress", false, "run a zImage's own decompressor in the guest instead of inflating the kernel on the host (slower; for fidelity)")
+	o.front.register(f)
 	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time and MIPS on exit (stderr)")
 }
 
@@ -407,6 +409,11 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				return err
 			}
 			cfg.Paced = paced
+			fe, err := o.front.configure(&cfg, con)
+			if err != nil {
+				o.release()
+				return err
+			}
 			// From here on SIGINT, SIGTERM and SIGHUP (terminal closed)
 			// stop the run; the flash image is saved and the capture
 			// flushed before the process exits, and the signals stay
@@ -427,6 +434,8 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				o.release()
 				return o.flash.err
 			}
+			fe.start(m)
+			o.debug.monitor = fe.mon.execHere
 			endDebug, err := o.debug.attach(m)
 			if err != nil {
 				o.release()
@@ -449,6 +458,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			restore := con.start(m)
 			start := time.Now()
 			exit, err := m.Run()
+			fe.finish(exit)
 			endDebug(int(exit))
 			if o.stats {
 				wall := time.Since(start)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,18 +14,25 @@ import (
 	"github.com/ast2500emu/ast2500emu/machine"
 )
 
-// console connects the guest's UART5 to the user's terminal or pipes, with
-// QEMU's Ctrl-A escape commands (x quit, h help, Ctrl-A send Ctrl-A).
+// console connects a serial port (UART5 unless --serial moves stdio) to
+// the user's terminal or pipes, with QEMU's Ctrl-A escape commands (x quit,
+// h help, c monitor, b break, Ctrl-A send Ctrl-A). While the monitor has
+// the console, guest output is held (up to 1 MiB) and shown on return.
 type console struct {
 	in   *os.File
 	mu   sync.Mutex
 	w    *bufio.Writer
 	tty  bool
 	stop chan struct{}
+	port string   // the serial port on stdio
+	mon  *monitor // Ctrl-A c; nil before start
+
+	inMon bool   // the monitor has the console (guarded by mu)
+	held  []byte // guest output while inMon
 }
 
 func newConsole(in, out *os.File) *console {
-	return &console{in: in, w: bufio.NewWriterSize(out, 4096), tty: term.IsTerminal(int(in.Fd())), stop: make(chan struct{})}
+	return &console{in: in, w: bufio.NewWriterSize(out, 4096), tty: term.IsTerminal(int(in.Fd())), stop: make(chan struct{}), port: "uart5"}
 }
 
 // out receives guest output on the machine goroutine. Output is buffered
@@ -32,6 +40,13 @@ func newConsole(in, out *os.File) *console {
 // flusher (a prompt has no line end).
 func (c *console) out(b byte) {
 	c.mu.Lock()
+	if c.inMon {
+		if len(c.held) < 1<<20 {
+			c.held = append(c.held, b)
+		}
+		c.mu.Unlock()
+		return
+	}
 	c.w.WriteByte(b)
 	if c.tty {
 		c.w.Flush()
@@ -77,9 +92,12 @@ func (c *console) start(m *machine.Machine) func() {
 	}
 }
 
+const consoleHelp = "\r\nC-a h    print this help\r\nC-a x    exit the emulator\r\nC-a c    switch between the console and the monitor\r\nC-a b    send a serial break (sysrq)\r\nC-a C-a  send C-a\r\n"
+
 func (c *console) pump(m *machine.Machine) {
 	buf := make([]byte, 256)
 	escape := false
+	var line []byte // monitor input line
 	for {
 		n, err := c.in.Read(buf)
 		if n > 0 {
@@ -91,12 +109,19 @@ func (c *console) pump(m *machine.Machine) {
 					case 'x', 'X':
 						m.Stop()
 						return
-					case 'h', 'H':
-						fmt.Fprint(os.Stderr, "\r\nC-a h    print this help\r\nC-a x    exit the emulator\r\nC-a C-a  send C-a\r\n")
-						continue
+					case 'c', 'C':
+						c.toggleMonitor()
+						line = line[:0]
+					case 'b', 'B':
+						m.SerialBreak(c.port)
 					case 0x01:
-						out = append(out, 0x01)
-						continue
+						if c.monitorActive() {
+							line = append(line, b)
+						} else {
+							out = append(out, 0x01)
+						}
+					default:
+						fmt.Fprint(os.Stderr, consoleHelp)
 					}
 					continue
 				}
@@ -104,14 +129,86 @@ func (c *console) pump(m *machine.Machine) {
 					escape = true
 					continue
 				}
+				if c.monitorActive() {
+					if c.monitorKey(m, &line, b) {
+						return
+					}
+					continue
+				}
 				out = append(out, b)
 			}
 			if len(out) > 0 {
-				m.Input(out)
+				m.SerialInput(c.port, out)
 			}
 		}
 		if err == io.EOF || err != nil {
 			return // end of input: keep running (CI pipes)
 		}
 	}
+}
+
+func (c *console) monitorActive() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.inMon
+}
+
+// toggleMonitor switches between the guest and the monitor; leaving the
+// monitor shows the guest output held meanwhile.
+func (c *console) toggleMonitor() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inMon = !c.inMon
+	if c.inMon {
+		c.w.Flush()
+		fmt.Fprintf(c.w, "\r\nast2500emu %s monitor - type 'help' for more information\r\n(ast2500emu) ", Version)
+	} else {
+		c.w.WriteString("\r\n")
+		c.w.Write(c.held)
+		c.held = nil
+	}
+	c.w.Flush()
+}
+
+// monitorKey edits the monitor line (echo on a terminal, backspace) and
+// runs it at a line end. It reports true after quit.
+func (c *console) monitorKey(m *machine.Machine, line *[]byte, b byte) bool {
+	echo := func(s string) {
+		if c.tty {
+			c.mu.Lock()
+			c.w.WriteString(s)
+			c.w.Flush()
+			c.mu.Unlock()
+		}
+	}
+	switch {
+	case b == '\r' || b == '\n':
+		if b == '\n' && c.tty {
+			return false
+		}
+		echo("\r\n")
+		cmd := string(*line)
+		*line = (*line)[:0]
+		out, err := c.mon.exec(cmd)
+		if err != nil && err != errMonitorQuit {
+			out += err.Error() + "\n"
+		}
+		c.mu.Lock()
+		c.w.WriteString(strings.ReplaceAll(out, "\n", "\r\n"))
+		if err != errMonitorQuit {
+			c.w.WriteString("(ast2500emu) ")
+		}
+		c.w.Flush()
+		c.mu.Unlock()
+		return err == errMonitorQuit
+	case b == 0x7f || b == 0x08:
+		if len(*line) > 0 {
+			*line = (*line)[:len(*line)-1]
+			echo("\b \b")
+		}
+	case b >= 0x20 && b < 0x7f:
+		*line = append(*line, b)
+		echo(string(b))
+	}
+	return false
 }

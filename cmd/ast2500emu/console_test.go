@@ -43,19 +43,7 @@ func startGuest(t *testing.T, exe, name string, args ...string) *guestConsole {
 	if err := g.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := out.Read(b)
-			g.mu.Lock()
-			g.buf.Write(b[:n])
-			g.mu.Unlock()
-			if err != nil {
-				break
-			}
-		}
-		g.done <- g.cmd.Wait()
-	}()
+	go g.collect(out, g.cmd.Wait)
 	t.Cleanup(func() {
 		if g.cmd.ProcessState == nil {
 			g.cmd.Process.Kill()
@@ -65,6 +53,21 @@ func startGuest(t *testing.T, exe, name string, args ...string) *guestConsole {
 		}
 	})
 	return g
+}
+
+// collect keeps what r delivers until it ends, then reports end().
+func (g *guestConsole) collect(r io.Reader, end func() error) {
+	b := make([]byte, 4096)
+	for {
+		n, err := r.Read(b)
+		g.mu.Lock()
+		g.buf.Write(b[:n])
+		g.mu.Unlock()
+		if err != nil {
+			break
+		}
+	}
+	g.done <- end()
 }
 
 // saveLog keeps the console log of a failed run.

@@ -22,7 +22,8 @@ type debugOptions struct {
 	waitGDB   bool
 	traceFile string
 	traceRng  string
-	calls     callOptions // --trace-calls and friends (calls.go)
+	calls     callOptions             // --trace-calls and friends (calls.go)
+	monitor   func(cmd string) string // GDB's monitor command (monitor.go)
 
 	gdbNet, gdbAddr string       // parsed --gdb (validate)
 	listener        net.Listener // opened by listen, taken by attach
@@ -164,6 +165,9 @@ func (d *debugOptions) attach(m *machine.Machine) (func(code int), error) {
 	stub := m.NewGDBStub(d.waitGDB, hooks, func(f string, a ...any) {
 		fmt.Fprintf(os.Stderr, "ast2500emu: "+f+"\n", a...)
 	})
+	if d.monitor != nil {
+		stub.SetMonitor(d.monitor)
+	}
 	go stub.Serve(l)
 	if d.waitGDB {
 		fmt.Fprintf(os.Stderr, "ast2500emu: waiting for gdb on %s\n", l.Addr())

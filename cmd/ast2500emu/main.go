@@ -41,9 +41,21 @@ func main() {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(bootCommand())
-	root.AddCommand(smokeCommand())
-	err := root.Execute()
+	for _, c := range []*cobra.Command{bootCommand(), smokeCommand()} {
+		registerCompletions(c)
+		root.AddCommand(c)
+	}
+	args, help, err := qemuArgs(os.Args[1:])
+	if help {
+		fmt.Print(machineHelp())
+		return
+	}
+	if err == nil {
+		root.SetArgs(args)
+		err = root.Execute()
+	} else {
+		err = usageError{err}
+	}
 	var ee exitError
 	var ue usageError
 	switch {

@@ -118,6 +118,18 @@ func TestBadInputExitStatus2(t *testing.T) {
 		{"memory suffix junk", []string{"boot", "-m", "512Mx"}, `-m "512Mx": the AST2500 supports`},
 		{"memory fraction", []string{"boot", "-m", "1.5G"}, `-m "1.5G"`},
 		{"memory wraps", []string{"boot", "-m", "17592186044928M"}, `-m "17592186044928M"`},
+
+		// Serial ports, monitor, control socket and QEMU spellings.
+		{"unknown serial port", []string{"boot", "--serial", "uart9=null"}, `unknown port "uart9"`},
+		{"unknown serial backend", []string{"boot", "--serial", "vuart=vc"}, `unknown backend "vc"`},
+		{"serial port twice", []string{"boot", "--serial", "uart1=null", "--serial", "ttyS0=pty"}, "already connected"},
+		{"serial file in no dir", []string{"boot", "--serial", "uart1=file:" + filepath.Join(dir, "nodir", "x")}, "--serial uart1"},
+		{"bad monitor", []string{"boot", "--monitor", "telnet:x"}, "--monitor telnet:x: want unix:PATH"},
+		{"bad qmp", []string{"boot", "--qmp", "tcp:nohost"}, "--qmp tcp:nohost"},
+		{"qemu -smp", []string{"-M", "romulus-bmc", "-smp", "2"}, "-smp: the AST2500 has one ARM1176 core"},
+		{"qemu -netdev", []string{"-netdev", "user,id=n0"}, "-netdev: use --nic"},
+		{"qemu -drive if=sd", []string{"-drive", "file=x,if=sd"}, "use --mtd FILE"},
+		{"qemu -machine unknown", []string{"-machine", "palmetto-bmc", "-nographic"}, `unknown machine "palmetto-bmc"`},
 	}
 	// Output files named on a refused command line keep their contents:
 	// outputs are created only after every input is validated.

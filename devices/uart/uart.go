@@ -32,8 +32,15 @@
 //     priorities, 4-character timeout, loopback connections (RTS->CTS,
 //     DTR->DSR, OUT1->RI, OUT2->DCD).
 //
-// Not modelled: parity/framing errors and break reception (the host link is
-// an ideal byte pipe), the 16550 DMA mode signals, and auto flow control.
+// A break from the host (Break, the console's Ctrl-A b) enters the receiver
+// in order with host input as a zero character with LSR BI set, which is how
+// the 8250 driver's serial8250_read_char() sees a line break: it counts it
+// (icount.brk, shown in /proc/tty/driver/serial), drops the zero and, on a
+// console with CONFIG_MAGIC_SYSRQ_SERIAL, takes the next character as a
+// sysrq command.
+//
+// Not modelled: parity/framing errors (the host link is an ideal byte pipe),
+// the 16550 DMA mode signals, and auto flow control.
 package uart
 
 import (
@@ -162,6 +169,8 @@ type UART struct {
 
 	hostQ    []byte // host input not yet accepted by the receiver
 	hostHead int
+	hostSeq  uint64          // host characters accepted so far
+	hostBrk  map[uint64]bool // host characters (by sequence) that are breaks
 
 	txTimer, rxTimer, toTimer *vclock.Timer
 }
@@ -284,6 +293,16 @@ func (u *UART) Receive(p []byte) {
 	}
 	u.hostQ = append(u.hostQ, p...)
 	u.kickRx()
+}
+
+// Break queues a line break after the host input already queued: the
+// receiver sees a zero character with LSR BI (break interrupt) set.
+func (u *UART) Break() {
+	if u.hostBrk == nil {
+		u.hostBrk = make(map[uint64]bool)
+	}
+	u.hostBrk[u.hostSeq+uint64(u.Pending())] = true
+	u.Receive([]byte{0})
 }
 
 // Pending returns how many host bytes are queued but not yet in the FIFO.
@@ -589,6 +608,11 @@ func (u *UART) rxArrive() {
 	if u.hostHead == len(u.hostQ) {
 		u.hostQ, u.hostHead = u.hostQ[:0], 0
 	}
+	if u.hostBrk[u.hostSeq] {
+		delete(u.hostBrk, u.hostSeq)
+		u.lsrErr |= lsrBI
+	}
+	u.hostSeq++
 	u.lastRxDelivered = u.clk.Now()
 	u.pushRx(b)
 	u.kickRx()

@@ -628,3 +628,31 @@ func TestVUART(t *testing.T) {
 	var _ mmio.Device = &UART{}
 	var _ mmio.Resetter = &UART{}
 }
+
+// A host break reaches the receiver in order with host input, as the 8250
+// driver's read path expects: a receiver-line-status interrupt, LSR with BI
+// and DR set (BI cleared by the read), then a zero character.
+func TestBreakInOrder(t *testing.T) {
+	r := newRig(t)
+	r.setup(0x07) // FIFO on, trigger 1
+	ct := r.u.CharTime()
+	r.wr(oIER, 0x05) // RDI | RLSI
+	r.u.Receive([]byte("a"))
+	r.u.Break()
+	r.u.Receive([]byte("h"))
+	r.advance(ct)
+	r.expect(oIIR, 0xc4, "IIR for the byte before the break")
+	r.expect(oLSR, 0x61, "LSR before the break")
+	r.expect(oRBR, 'a', "byte before the break")
+	r.advance(ct)
+	if !r.irq {
+		t.Fatal("no interrupt for the break")
+	}
+	r.expect(oIIR, 0xc6, "IIR for the break (line status)")
+	r.expect(oLSR, 0x71, "LSR with the break (BI|DR|THRE|TEMT)")
+	r.expect(oLSR, 0x61, "LSR after reading (BI cleared)")
+	r.expect(oRBR, 0, "the break's zero character")
+	r.advance(ct)
+	r.expect(oLSR, 0x61, "LSR after the break")
+	r.expect(oRBR, 'h', "byte after the break")
+}

@@ -35,6 +35,9 @@ type Config struct {
 	SCUUnlocked bool
 	// Console receives the bytes UART5 (the console) transmits.
 	Console func(b byte)
+	// SerialOut receives the bytes the other UARTs transmit, by block
+	// name ("uart1".."uart4", "vuart"); a missing entry discards them.
+	SerialOut map[string]func(b byte)
 	// UARTTxCharNs, when non-zero, replaces the line-rate transmit time of
 	// a character on every UART (see uart.Config.TxCharNs).
 	UARTTxCharNs uint64
@@ -231,7 +234,7 @@ func (s *SoC) newDevice(b Block) mmio.Device {
 		s.Timer = timer.New(clk, tl, s.SCU.APBHz(), log)
 		return s.Timer
 	case ModelUART:
-		out := func(byte) {}
+		out := s.serialOut(b.Name)
 		if b.Name == ConsoleUART {
 			out = cfg.Console
 		}
@@ -244,7 +247,7 @@ func (s *SoC) newDevice(b Block) mmio.Device {
 	case ModelVUART:
 		s.VUART = uart.NewVUART(uart.Config{
 			Name: b.Name, Clock: clk, IRQ: s.line(b),
-			UARTClockHz: s.SCU.APBHz(), Out: func(byte) {}, Log: log,
+			UARTClockHz: s.SCU.APBHz(), Out: s.serialOut(b.Name), Log: log,
 		})
 		return s.VUART
 	case ModelWDT:
@@ -318,6 +321,32 @@ func (s *SoC) newDevice(b Block) mmio.Device {
 		return ctl
 	}
 	panic("ast2500: no model " + string(b.Model)) // a bug in the tables
+}
+
+// serialOut returns the output of a UART other than the console.
+func (s *SoC) serialOut(name string) func(byte) {
+	if f := s.cfg.SerialOut[name]; f != nil {
+		return f
+	}
+	return func(byte) {}
+}
+
+// Serial returns the UART or VUART named as in Blocks ("uart1".."uart5",
+// "vuart"), or nil.
+func (s *SoC) Serial(name string) *uart.UART {
+	if name == "vuart" {
+		if s.VUART == nil {
+			return nil
+		}
+		return s.VUART.UART
+	}
+	if len(name) != len("uart1") || name[:4] != "uart" {
+		return nil
+	}
+	if n := unit(name); n >= 1 && n <= len(s.UART) {
+		return s.UART[n-1]
+	}
+	return nil
 }
 
 // Clock returns the SoC's virtual clock (for board devices).
