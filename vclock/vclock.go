@@ -34,8 +34,8 @@ type Clock struct {
 	heap   timerHeap
 	seq    uint64
 	timers []*Timer // every timer made by NewTimer, in creation order (state.go)
-	onDue func()
-	onArm func(ns uint64)
+	onDue  func()
+	onArm  func(ns uint64)
 
 	mu      sync.Mutex
 	posted  []func()
