@@ -79,12 +79,12 @@ type Header struct {
 }
 
 // Mismatch returns a description of the first field in which the machine
-// h describes differs from the one want describes, or "".
+// h describes differs from the one want describes, or "". The RAM size is
+// checked against the machine itself.
 func (h Header) Mismatch(want Header) string {
 	type f struct{ name, got, want string }
 	for _, x := range []f{
 		{"board", want.Board, h.Board},
-		{"RAM size", fmt.Sprint(want.RAMSize >> 20), fmt.Sprint(h.RAMSize >> 20)},
 		{"boot method", want.Boot, h.Boot},
 		{"kernel", want.Kernel, h.Kernel},
 		{"device tree", want.DTB, h.DTB},
@@ -144,10 +144,11 @@ type chunk struct {
 	stored int
 }
 
-// Error is a problem with a snapshot file.
-type Error struct{ msg string }
+// Error is a problem with a snapshot file (or with fitting it to the
+// machine it is restored into).
+type Error struct{ Msg string }
 
-func (e *Error) Error() string { return e.msg }
+func (e *Error) Error() string { return e.Msg }
 
 func errf(format string, a ...any) error { return &Error{fmt.Sprintf(format, a...)} }
 

@@ -313,6 +313,7 @@ func (o *bootOptions) bootRequest(cmd *cobra.Command, b boards.Board) (loader.Re
 
 func bootCommand() *cobra.Command {
 	o := &bootOptions{}
+	snap := &snapOptions{}
 	cmd := &cobra.Command{
 		Use:   "boot",
 		Short: "Boot a board with the console on stdin/stdout (Ctrl-A x quits)",
@@ -321,6 +322,9 @@ The console (UART5) is on stdin/stdout: raw mode on a terminal, plain pipes
 otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := snap.prepare(cmd, o); err != nil {
+				return err
+			}
 			con := newConsole(os.Stdin, os.Stdout)
 			cfg, err := o.machineConfig(cmd, con.out)
 			if err != nil {
@@ -337,7 +341,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			default:
 				return usage("--pace %s: want on, off or auto", o.pace)
 			}
-			m, err := machine.New(cfg)
+			m, err := snap.newMachine(cmd, o, cfg)
 			if err != nil {
 				var ie *loader.InputError
 				if errors.As(err, &ie) {
@@ -367,6 +371,8 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				pprof.StartCPUProfile(pf)
 				defer pprof.StopCPUProfile()
 			}
+			var saveFailed func() error
+			con.snapshot, saveFailed = snap.arm(m)
 			restore := con.start(m)
 			start := time.Now()
 			exit, err := m.Run()
@@ -382,6 +388,9 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			if serr := o.flash.save(); serr != nil && err == nil {
 				err = serr
 			}
+			if serr := saveFailed(); serr != nil && err == nil {
+				err = serr
+			}
 			if err != nil {
 				return err
 			}
@@ -393,5 +402,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 		},
 	}
 	o.register(cmd)
+	snap.registerLoad(cmd.Flags())
+	snap.registerSave(cmd.Flags())
 	return cmd
 }

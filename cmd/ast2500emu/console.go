@@ -14,13 +14,15 @@ import (
 )
 
 // console connects the guest's UART5 to the user's terminal or pipes, with
-// QEMU's Ctrl-A escape commands (x quit, h help, Ctrl-A send Ctrl-A).
+// QEMU's Ctrl-A escape commands (x quit, h help, s snapshot, Ctrl-A send Ctrl-A).
 type console struct {
 	in   *os.File
 	mu   sync.Mutex
 	w    *bufio.Writer
 	tty  bool
 	stop chan struct{}
+	// snapshot is Ctrl-A s (snapshot.go); nil: not offered.
+	snapshot func()
 }
 
 func newConsole(in, out *os.File) *console {
@@ -92,7 +94,12 @@ func (c *console) pump(m *machine.Machine) {
 						m.Stop()
 						return
 					case 'h', 'H':
-						fmt.Fprint(os.Stderr, "\r\nC-a h    print this help\r\nC-a x    exit the emulator\r\nC-a C-a  send C-a\r\n")
+						fmt.Fprint(os.Stderr, "\r\nC-a h    print this help\r\nC-a x    exit the emulator\r\nC-a s    save a snapshot (--save-snapshot FILE)\r\nC-a C-a  send C-a\r\n")
+						continue
+					case 's', 'S':
+						if c.snapshot != nil {
+							c.snapshot()
+						}
 						continue
 					case 0x01:
 						out = append(out, 0x01)

@@ -17,6 +17,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/devices/scu"
 	"github.com/ast2500emu/ast2500emu/devices/sdmc"
 	"github.com/ast2500emu/ast2500emu/devices/smc"
+	"github.com/ast2500emu/ast2500emu/devices/spinor"
 	"github.com/ast2500emu/ast2500emu/devices/timer"
 	"github.com/ast2500emu/ast2500emu/devices/uart"
 	"github.com/ast2500emu/ast2500emu/devices/vic"
@@ -165,4 +166,17 @@ func (s *SoC) Regions(fresh bool) ([]string, map[string]snapshot.Region) {
 		}
 	}
 	return names, regs
+}
+
+// FlashChips returns the flash chips attached to the three controllers.
+func (s *SoC) FlashChips() []*spinor.Chip {
+	var out []*spinor.Chip
+	for _, c := range []*smc.Controller{s.FMC, s.SPI1, s.SPI2} {
+		for cs := 0; cs < 3; cs++ {
+			if ch := c.Chip(cs); ch != nil {
+				out = append(out, ch)
+			}
+		}
+	}
+	return out
 }
