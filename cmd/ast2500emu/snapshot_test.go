@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ast2500emu/ast2500emu/guest"
 	"github.com/ast2500emu/ast2500emu/machine"
 )
 
@@ -159,4 +160,25 @@ func TestSnapshotExactRomulus(t *testing.T) {
 	checkExact(t, []string{"-M", "romulus", "--nic", "none"},
 		[]uint64{900_000_000, 1_600_000_000, prompt, prompt + 30_000_000}, 20_000_000,
 		map[uint64]string{prompt: "ping -c 2 10.0.2.2; uname -a\n"})
+}
+
+// TestSnapshotExactEVBAndFirmware: the ast2500-evb (MDIO PHYs on both
+// MACs) during the kernel's boot, and romulus booting the OpenBMC-layout
+// flash image from the reset vector (--mtd: first-stage loader, FIT,
+// squashfs/jffs2 read from the emulated flash), early in the loader and
+// later in Linux: flash arrays and controller state come back exactly.
+func TestSnapshotExactEVBAndFirmware(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots the guest")
+	}
+	checkExact(t, []string{"-M", "ast2500-evb", "--nic", "none"}, []uint64{1_650_000_000}, 20_000_000, nil)
+	img, err := guest.RomulusMTD()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "obmc-romulus.mtd")
+	if err := os.WriteFile(path, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checkExact(t, []string{"-M", "romulus", "--mtd", path, "--nic", "none"}, []uint64{50_000_000, 1_700_000_000}, 20_000_000, nil)
 }
