@@ -73,6 +73,8 @@ type Header struct {
 	Initrd string `json:"initrd,omitempty"`
 	Flash  string `json:"flash,omitempty"`
 	Boot   string `json:"boot"` // direct or firmware
+	// Seed is the entropy seed (it also makes the NC-SI NIC's MAC).
+	Seed uint64 `json:"seed"`
 	// Where the machine was when it was saved.
 	Insns   uint64 `json:"insns"`
 	GuestNs uint64 `json:"guest_ns"`
@@ -86,6 +88,7 @@ func (h Header) Mismatch(want Header) string {
 	for _, x := range []f{
 		{"board", want.Board, h.Board},
 		{"boot method", want.Boot, h.Boot},
+		{"seed", fmt.Sprint(want.Seed), fmt.Sprint(h.Seed)},
 		{"kernel", want.Kernel, h.Kernel},
 		{"device tree", want.DTB, h.DTB},
 		{"initrd", want.Initrd, h.Initrd},

@@ -39,7 +39,7 @@ type snapOptions struct {
 }
 
 func (s *snapOptions) registerLoad(f *pflag.FlagSet) {
-	f.StringVar(&s.load, "snapshot", "", "start from this snapshot file (made by boot --save-snapshot) instead of booting; -M and -m default to the snapshot's")
+	f.StringVar(&s.load, "snapshot", "", "start from this snapshot file (made by boot --save-snapshot) instead of booting; -M, -m and --seed default to the snapshot's")
 }
 
 func (s *snapOptions) registerSave(f *pflag.FlagSet) {
@@ -118,6 +118,9 @@ func (s *snapOptions) prepare(cmd *cobra.Command, o *bootOptions) error {
 	if !f.Changed("memory") {
 		o.memory = fmt.Sprintf("%dM", snap.Header.RAMSize>>20)
 	}
+	if !f.Changed("seed") {
+		o.seed = snap.Header.Seed
+	}
 	return nil
 }
 
@@ -127,7 +130,7 @@ func (s *snapOptions) makeHeader(cmd *cobra.Command, o *bootOptions) error {
 		return nil
 	}
 	b, _ := boards.Lookup(o.machine)
-	h := snapshot.Header{Board: b.Name, Emulator: emulatorVersion(), Boot: "direct"}
+	h := snapshot.Header{Board: b.Name, Emulator: emulatorVersion(), Boot: "direct", Seed: o.seed}
 	var req loader.Request
 	var err error
 	switch {
