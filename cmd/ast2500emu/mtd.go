@@ -108,14 +108,24 @@ func (f *flashImage) save() error {
 	if len(dirty) == 0 {
 		return nil
 	}
-	data := f.chip.Data()
+	// The file gets the pages the guest wrote, and nothing else: after a
+	// --snapshot restore the chip starts from the snapshot's contents, and
+	// only what the restored guest changes goes back to the file.
 	n := len(f.data)
 	for _, r := range dirty {
 		if int(r.Off)+int(r.Len) > n {
-			n = len(data)
+			n = int(f.chip.Size())
 		}
 	}
-	data = data[:n]
+	data := make([]byte, n)
+	copy(data, f.data)
+	for i := len(f.data); i < n; i++ {
+		data[i] = 0xFF
+	}
+	for _, r := range dirty {
+		end := min(int(r.Off+r.Len), n)
+		f.chip.ReadAt(data[r.Off:end], r.Off)
+	}
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(f.path); err == nil {
 		mode = fi.Mode().Perm()
