@@ -73,6 +73,9 @@ type Header struct {
 	Initrd string `json:"initrd,omitempty"`
 	Flash  string `json:"flash,omitempty"`
 	Boot   string `json:"boot"` // direct or firmware
+	// Append is the kernel command line given instead of the device
+	// tree's (--append), if any.
+	Append string `json:"append,omitempty"`
 	// Seed is the entropy seed (it also makes the NC-SI NIC's MAC).
 	Seed uint64 `json:"seed"`
 	// Where the machine was when it was saved.
@@ -88,6 +91,7 @@ func (h Header) Mismatch(want Header) string {
 	for _, x := range []f{
 		{"board", want.Board, h.Board},
 		{"boot method", want.Boot, h.Boot},
+		{"kernel command line", want.Append, h.Append},
 		{"seed", fmt.Sprint(want.Seed), fmt.Sprint(h.Seed)},
 		{"kernel", want.Kernel, h.Kernel},
 		{"device tree", want.DTB, h.DTB},

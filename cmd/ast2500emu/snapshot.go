@@ -149,7 +149,7 @@ func (s *snapOptions) makeHeader(cmd *cobra.Command, o *bootOptions) error {
 		h.Initrd = sum(req.Initrd.Data)
 	}
 	if req.Append != nil {
-		h.Boot += " append=" + *req.Append
+		h.Append = *req.Append
 	}
 	if o.flash != nil {
 		h.Flash = sum(o.flash.data)

@@ -114,7 +114,7 @@ func TestSnapshotCLI(t *testing.T) {
 		{"missing", []string{"--snapshot", filepath.Join(dir, "nope.snap")}, "no such file"},
 		{"board", []string{"--snapshot", at, "-M", "ast2500-evb"}, "board"},
 		{"dtb", []string{"--snapshot", at, "--dtb", write("evb.dtb", evbDTB)}, "device tree"},
-		{"append", []string{"--snapshot", at, "--append", "console=ttyS4"}, "boot method"},
+		{"append", []string{"--snapshot", at, "--append", "console=ttyS4"}, "command line"},
 		{"ram", []string{"--snapshot", at, "-m", "256M"}, "RAM"},
 	}
 	for _, tc := range cases {
