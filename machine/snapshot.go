@@ -16,9 +16,12 @@ package machine
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
@@ -84,6 +87,7 @@ func (m *Machine) Save(w io.Writer, h snapshot.Header) error {
 		return err
 	}
 	h.RAMSize = uint64(len(m.SoC.RAM))
+	h.Layout = StateLayout()
 	h.Insns, h.GuestNs = m.CPU.Insns, m.Clock.Now()
 	names, regs := m.SoC.Regions(false)
 	return snapshot.Write(w, h, js, names, regs)
@@ -121,6 +125,9 @@ func (m *Machine) takeSnapshot() {
 // reset). A snapshot that does not fit the machine (other devices,
 // corrupt memory) is refused before the machine is returned.
 func Restore(cfg Config, snap *snapshot.Snapshot) (*Machine, error) {
+	if snap.Header.Layout != StateLayout() {
+		return nil, &snapshot.Error{Msg: "its machine state is laid out differently (made by another build of ast2500emu)"}
+	}
 	var st State
 	dec := json.NewDecoder(bytes.NewReader(snap.State))
 	dec.DisallowUnknownFields()
@@ -187,3 +194,41 @@ func Restore(cfg Config, snap *snapshot.Snapshot) (*Machine, error) {
 // ConsoleLine returns the console output since the last line end (a
 // prompt, after a restore at the shell).
 func (m *Machine) ConsoleLine() []byte { return append([]byte(nil), m.line...) }
+
+// StateLayout fingerprints the structure of State: every field's name and
+// type, recursively.
+func StateLayout() string {
+	h := sha256.New()
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		switch t.Kind() {
+		case reflect.Struct:
+			fmt.Fprintf(h, "struct %s{", t.Name())
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				fmt.Fprintf(h, "%s ", f.Name)
+				walk(f.Type)
+				h.Write([]byte(";"))
+			}
+			h.Write([]byte("}"))
+		case reflect.Array:
+			fmt.Fprintf(h, "[%d]", t.Len())
+			walk(t.Elem())
+		case reflect.Slice:
+			h.Write([]byte("[]"))
+			walk(t.Elem())
+		case reflect.Pointer:
+			h.Write([]byte("*"))
+			walk(t.Elem())
+		case reflect.Map:
+			h.Write([]byte("map["))
+			walk(t.Key())
+			h.Write([]byte("]"))
+			walk(t.Elem())
+		default:
+			h.Write([]byte(t.Kind().String()))
+		}
+	}
+	walk(reflect.TypeOf(State{}))
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}

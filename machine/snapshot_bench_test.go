@@ -44,3 +44,9 @@ func BenchmarkRestore(b *testing.B) {
 		m.closeNetwork()
 	}
 }
+
+func TestStateLayoutStable(t *testing.T) {
+	if a, b := StateLayout(), StateLayout(); a != b || len(a) != 16 {
+		t.Fatalf("layout %q %q", a, b)
+	}
+}

@@ -66,6 +66,10 @@ type Header struct {
 	Board    string `json:"board"`
 	RAMSize  uint64 `json:"ram_size"`
 	Emulator string `json:"emulator"` // emulator version that wrote the file
+	// Layout fingerprints the state document's structure (every field's
+	// name and type), so a build that keeps its state differently refuses
+	// the file even when the version string is the same.
+	Layout string `json:"layout"`
 	// SHA-256 (hex) of the images the machine was started from; empty when
 	// not used.
 	Kernel string `json:"kernel,omitempty"`
