@@ -96,6 +96,10 @@ type Machine struct {
 	paused  atomic.Bool
 
 	dbg *debugger // GDB stub (debug.go); nil normally
+
+	snapReq  func() // a snapshot to take at the next slice boundary (snapshot.go)
+	snapAt   uint64 // take snapReqAt when Insns reaches this (0: none)
+	snapAtFn func()
 }
 
 // ErrNoBoot is returned when the machine has nothing to run.
@@ -272,12 +276,14 @@ func (m *Machine) Run() (Exit, error) {
 			m.debugStop()
 			continue
 		}
+		m.takeSnapshot()
 		clk.RunPosted()
 		clk.RunDue()
-		if m.exitSet.Load() || m.resetReq != 0 {
+		if m.exitSet.Load() || m.resetReq != 0 || m.snapReq != nil {
 			// A device or clock callback ended the run or reset the
-			// SoC (a watchdog expiry, the console's last line): act on
-			// it before the CPU runs another slice.
+			// SoC (a watchdog expiry, the console's last line), or
+			// asked for a snapshot: act on it before the CPU runs
+			// another slice.
 			continue
 		}
 		if m.cfg.MaxInsns != 0 && c.Insns >= m.cfg.MaxInsns {
@@ -292,6 +298,9 @@ func (m *Machine) Run() (Exit, error) {
 		}
 		if m.cfg.MaxInsns != 0 && m.cfg.MaxInsns-c.Insns < budget {
 			budget = m.cfg.MaxInsns - c.Insns
+		}
+		if m.snapAt > c.Insns && m.snapAt-c.Insns < budget {
+			budget = m.snapAt - c.Insns
 		}
 		c.Run(budget)
 		if m.cfg.Paced {

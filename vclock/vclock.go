@@ -31,10 +31,11 @@ type Clock struct {
 	baseInsns uint64
 	basePs    uint64 // sub-nanosecond remainder carried at rebase
 
-	heap  timerHeap
-	seq   uint64
-	onDue func()
-	onArm func(ns uint64)
+	heap   timerHeap
+	seq    uint64
+	timers []*Timer // every timer made by NewTimer, in creation order (state.go)
+	onDue  func()
+	onArm  func(ns uint64)
 
 	mu      sync.Mutex
 	posted  []func()
@@ -142,7 +143,9 @@ type Timer struct {
 // NewTimer returns an unarmed timer that calls fn on the machine goroutine
 // when it expires.
 func (c *Clock) NewTimer(name string, fn func()) *Timer {
-	return &Timer{c: c, fn: fn, index: -1, Name: name}
+	t := &Timer{c: c, fn: fn, index: -1, Name: name}
+	c.timers = append(c.timers, t)
+	return t
 }
 
 // Set arms (or re-arms) the timer to fire at guest time ns. A deadline in the

@@ -383,6 +383,7 @@ func (o *bootOptions) bootRequest(cmd *cobra.Command, b boards.Board, ram uint64
 
 func bootCommand() *cobra.Command {
 	o := &bootOptions{}
+	snap := &snapOptions{}
 	cmd := &cobra.Command{
 		Use:   "boot",
 		Short: "Boot a board with the console on stdin/stdout (Ctrl-A x quits)",
@@ -391,6 +392,9 @@ The console (UART5) is on stdin/stdout: raw mode on a terminal, plain pipes
 otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := snap.prepare(cmd, o); err != nil {
+				return err
+			}
 			con := newConsole(os.Stdin, os.Stdout)
 			var paced bool
 			switch o.pace {
@@ -421,7 +425,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			sig := make(chan os.Signal, 4)
 			signal.Notify(sig, stopSignals...)
 			defer signal.Stop(sig)
-			m, err := machine.New(cfg)
+			m, err := snap.newMachine(cmd, o, cfg)
 			if err != nil {
 				o.release()
 				var ie *loader.InputError
@@ -455,6 +459,8 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				pprof.StartCPUProfile(pf)
 				defer pprof.StopCPUProfile()
 			}
+			var saveFailed func() error
+			con.snapshot, saveFailed = snap.arm(m)
 			restore := con.start(m)
 			start := time.Now()
 			exit, err := m.Run()
@@ -476,6 +482,9 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			if serr := o.flash.save(); serr != nil && err == nil {
 				err = serr
 			}
+			if serr := saveFailed(); serr != nil && err == nil {
+				err = serr
+			}
 			if err != nil {
 				return err
 			}
@@ -487,5 +496,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 		},
 	}
 	o.register(cmd)
+	snap.registerLoad(cmd.Flags())
+	snap.registerSave(cmd.Flags())
 	return cmd
 }

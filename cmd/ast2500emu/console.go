@@ -16,8 +16,9 @@ import (
 
 // console connects a serial port (UART5 unless --serial moves stdio) to
 // the user's terminal or pipes, with QEMU's Ctrl-A escape commands (x quit,
-// h help, c monitor, b break, Ctrl-A send Ctrl-A). While the monitor has
-// the console, guest output is held (up to 1 MiB) and shown on return.
+// h help, c monitor, b break, s snapshot, Ctrl-A send Ctrl-A). While the
+// monitor has the console, guest output is held (up to 1 MiB) and shown on
+// return.
 type console struct {
 	in   *os.File
 	mu   sync.Mutex
@@ -29,6 +30,9 @@ type console struct {
 
 	inMon bool   // the monitor has the console (guarded by mu)
 	held  []byte // guest output while inMon
+
+	// snapshot is Ctrl-A s (snapshot.go); nil: not offered.
+	snapshot func()
 }
 
 func newConsole(in, out *os.File) *console {
@@ -92,7 +96,7 @@ func (c *console) start(m *machine.Machine) func() {
 	}
 }
 
-const consoleHelp = "\r\nC-a h    print this help\r\nC-a x    exit the emulator\r\nC-a c    switch between the console and the monitor\r\nC-a b    send a serial break (sysrq)\r\nC-a C-a  send C-a\r\n"
+const consoleHelp = "\r\nC-a h    print this help\r\nC-a x    exit the emulator\r\nC-a c    switch between the console and the monitor\r\nC-a b    send a serial break (sysrq)\r\nC-a s    save a snapshot (--save-snapshot FILE)\r\nC-a C-a  send C-a\r\n"
 
 func (c *console) pump(m *machine.Machine) {
 	buf := make([]byte, 256)
@@ -114,6 +118,12 @@ func (c *console) pump(m *machine.Machine) {
 						line = line[:0]
 					case 'b', 'B':
 						m.SerialBreak(c.port)
+					case 's', 'S':
+						if c.snapshot != nil {
+							c.snapshot()
+						} else {
+							fmt.Fprint(os.Stderr, "\r\nC-a s: no --save-snapshot FILE given\r\n")
+						}
 					case 0x01:
 						if c.monitorActive() {
 							line = append(line, b)

@@ -137,6 +137,9 @@ func (f *flashImage) save() error {
 	if len(dirty) == 0 {
 		return nil
 	}
+	// The file gets the pages the guest wrote, and nothing else: after a
+	// --snapshot restore the chip starts from the snapshot's contents, and
+	// only what the restored guest changes goes back to the file.
 	data := f.chip.Data()
 	n := len(f.data)
 	for _, r := range dirty {

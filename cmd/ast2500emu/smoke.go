@@ -51,6 +51,20 @@ type smokeOptions struct {
 	consoleLog  string
 	jobs        int
 	name        string
+	scripts     []string    // --script, repeatable: a matrix of scripts
+	snap        snapOptions // --snapshot (snapshot.go)
+}
+
+// scriptsValue makes --script repeatable: several scripts form a matrix
+// (typically run from one --snapshot).
+type scriptsValue struct{ o *smokeOptions }
+
+func (v scriptsValue) String() string { return strings.Join(v.o.scripts, ",") }
+func (v scriptsValue) Type() string   { return "file" }
+func (v scriptsValue) Set(s string) error {
+	v.o.scripts = append(v.o.scripts, s)
+	v.o.script = v.o.scripts[0]
+	return nil
 }
 
 // stepValue appends --expect and --send steps to one list, so that their
@@ -127,7 +141,8 @@ instruction count.`,
 	kf.Usage = "Linux zImage or uImage to boot (default: the bundled guest); repeat for a matrix"
 	f.Var(stepValue{o, smoke.Expect}, "expect", "wait for console output matching REGEX (repeatable, ordered with --send)")
 	f.Var(stepValue{o, smoke.Send}, "send", "type TEXT on the console (escapes \\r \\n \\t \\\\ \\e \\xHH; repeatable)")
-	f.StringVar(&o.script, "script", "", "script file (expect/send/sleep/timeout/guest-timeout lines, # comments)")
+	f.Var(scriptsValue{o}, "script", "script file (expect/send/sleep/timeout/guest-timeout lines, # comments); repeat for a matrix of scripts")
+	o.snap.registerLoad(f)
 	f.StringVar(&o.prompt, "prompt", smoke.DefaultPrompt, "regexp for the shell stage (and the default script)")
 	f.DurationVar(&o.timeout, "timeout", 10*time.Minute, "wall-clock limit for the whole run (0: none)")
 	f.DurationVar(&o.stepTimeout, "step-timeout", 0, "wall-clock limit for each step without its own (0: none)")
@@ -154,6 +169,7 @@ func indent(s string) string {
 
 // plan is everything a run needs besides its kernel.
 type plan struct {
+	name  string // run name in a matrix of scripts
 	steps []smoke.Step
 	allow map[smoke.Class]bool
 	rc    smoke.RunConfig
@@ -255,6 +271,9 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 	if o.jobs < 1 {
 		return usage("--jobs %d: want at least 1", o.jobs)
 	}
+	if err := o.snap.prepare(cmd, &o.boot); err != nil {
+		return err
+	}
 	p, err := o.plan()
 	if err != nil {
 		return err
@@ -262,6 +281,24 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 	ks, err := o.kernelRuns()
 	if err != nil {
 		return err
+	}
+	plans := []plan{p}
+	if len(o.scripts) > 1 {
+		if len(ks) > 1 {
+			return usage("a matrix is of kernels or of scripts, not both (%d kernels, %d scripts)", len(ks), len(o.scripts))
+		}
+		plans = nil
+		for _, sc := range o.scripts {
+			o.script = sc
+			q, err := o.plan()
+			if err != nil {
+				return err
+			}
+			q.name = strings.TrimSuffix(filepath.Base(sc), filepath.Ext(sc))
+			plans = append(plans, q)
+			ks = append(ks, ks[0])
+		}
+		ks = ks[1:]
 	}
 	jobs := o.jobs
 	if n := runtime.NumCPU(); jobs > n {
@@ -314,7 +351,7 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 			if tty && len(ks) == 1 {
 				prog = progressLine
 			}
-			reps[i], errs[i] = o.runOne(cmd, p, k, i, len(ks), prog, onMachine)
+			reps[i], errs[i] = o.runOne(cmd, plans[min(i, len(plans)-1)], k, i, len(ks), prog, onMachine)
 		}(i, k)
 	}
 	wg.Wait()
@@ -388,6 +425,9 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 	bo := o.boot
 	bo.kernel = kernel
 	name := o.name
+	if name == "" && p.name != "" {
+		name = p.name
+	}
 	if name == "" {
 		name = "bundled"
 		if kernel != "" {
@@ -446,11 +486,13 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		// does; a deterministic run has none.
 		cfg.Paced = bo.pace == "on" || bo.pace == "auto" && bo.realPeers()
 		cfg.MaxInsns = o.budgetInsns
-		m, merr := machine.New(cfg)
+		sn := o.snap // per run: newMachine records this run's images
+		m, merr := sn.newMachine(cmd, &bo, cfg)
 		if merr != nil {
 			bo.release()
 			var ie *loader.InputError
-			if errors.As(merr, &ie) {
+			var ue usageError
+			if errors.As(merr, &ie) || errors.As(merr, &ue) {
 				err = usageError{merr}
 				return
 			}
@@ -489,6 +531,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		if !register(m) {
 			m.Stop()
 		}
+		replayLine(m)
 		res = smoke.Run(m, rc)
 		decompress = m.Decompress
 	}()

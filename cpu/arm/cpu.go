@@ -574,9 +574,12 @@ func (c *CPU) nextInsn() uint32 {
 // condTable[cond] has bit i set when the condition passes for flags i =
 // N<<3 | Z<<2 | C<<1 | V.
 var condTable = func() (t [16]uint16) {
+	// One CPU value for all 256 cases: a CPU is large (the soft TLB), and
+	// one per case cost 40 MB and most of the program's start-up time.
+	c := new(CPU)
 	for cond := uint32(0); cond < 16; cond++ {
 		for i := uint32(0); i < 16; i++ {
-			c := CPU{N: i&8 != 0, Z: i&4 != 0, C: i&2 != 0, V: i&1 != 0}
+			c.N, c.Z, c.C, c.V = i&8 != 0, i&4 != 0, i&2 != 0, i&1 != 0
 			if c.condPassSlow(cond) {
 				t[cond] |= 1 << i
 			}
