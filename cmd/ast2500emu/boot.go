@@ -13,14 +13,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ast2500emu/ast2500emu/board/boards"
+	"github.com/ast2500emu/ast2500emu/devices/i2cdev"
 	"github.com/ast2500emu/ast2500emu/guest"
 	"github.com/ast2500emu/ast2500emu/loader"
 	"github.com/ast2500emu/ast2500emu/machine"
 	"github.com/ast2500emu/ast2500emu/mmio"
-	"github.com/ast2500emu/ast2500emu/network"
-	"github.com/ast2500emu/ast2500emu/network/pcap"
-	"github.com/ast2500emu/ast2500emu/network/tap"
-	"github.com/ast2500emu/ast2500emu/network/usernet"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
 
@@ -35,7 +32,7 @@ type bootOptions struct {
 	appendS  string
 	nic      []string
 	hostfwd  []string
-	pcap     string
+	pcap     []string
 	noReboot bool
 	pace     string
 	seed     uint64
@@ -45,24 +42,29 @@ type bootOptions struct {
 	debug    debugOptions // --gdb, -S, --trace-insn (gdb.go, trace.go)
 	stats    bool
 
-	mtd         string // --mtd: flash image for FMC CS0 (mtd.go)
+	mtds        []string // --mtd, in QEMU's if=mtd order (machineopts.go)
+	mtd         string   // the FMC CS0 image among them (mtd.go)
 	mtdWritable bool
-	bootMode    string      // --boot: firmware or direct
-	flash       *flashImage // set by machineConfig when --mtd is given
+	bootMode    string        // --boot: firmware or direct
+	flash       *flashImage   // set by machineConfig when CS0 has an image
+	extraFlash  []*flashImage // images for FMC CS1.. and SPI1
+	devices     []string      // --device MODEL,bus=N,addr=0xNN
+	rtc         string        // --rtc base=...
+	devErr      error         // from attaching --device
 }
 
 func (o *bootOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.machine, "machine", "M", "romulus", "board: "+strings.Join(boards.Names(), ", "))
+	f.StringVarP(&o.machine, "machine", "M", "romulus", "board: "+strings.Join(boards.Names(), ", ")+" (or QEMU's NAME-bmc); then ,hw-strap1=V ,fmc-model=M ,spi-model=M")
 	f.StringVarP(&o.memory, "memory", "m", "", "RAM size (128M, 256M, 512M, 1G; default: the board's)")
 	f.StringVar(&o.kernel, "kernel", "", "Linux zImage or uImage to boot directly (default: the bundled guest)")
 	f.StringVar(&o.dtb, "dtb", "", "device tree blob (default: the board's bundled dtb)")
 	f.BoolVar(&o.anyBoard, "dtb-any-board", false, "boot a device tree whose root compatible lacks \"aspeed,ast2500\" (refused otherwise)")
 	f.StringVar(&o.initrd, "initrd", "", "initial ramdisk (default with the bundled kernel: the bundled initramfs)")
 	f.StringVar(&o.appendS, "append", "", "kernel command line (replaces /chosen/bootargs)")
-	f.StringArrayVar(&o.nic, "nic", nil, "network backend for MAC0: user (default; NAT, guest 10.0.2.15), tap:IFNAME, none")
+	f.StringArrayVar(&o.nic, "nic", nil, "network backend, repeatable in MAC order (MAC0, then MAC1): user (MAC0's default; NAT, guest 10.0.2.15), tap:IFNAME, none (MAC1's default)")
 	f.StringArrayVar(&o.hostfwd, "hostfwd", nil, "forward a host port to the guest (user network): tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT; repeatable")
-	f.StringVar(&o.pcap, "pcap", "", "write every frame MAC0 sends or receives to this pcap file")
+	f.StringArrayVar(&o.pcap, "pcap", nil, "write every frame a MAC sends or receives to this pcap file; repeatable in MAC order, or mac0=FILE, mac1=FILE")
 	f.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets")
 	f.StringVar(&o.pace, "pace", "auto", "pace guest time to wall time: on, off, auto (on for a terminal or a user/tap network)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed for the guest's entropy sources")
@@ -71,8 +73,10 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.cpuProf, "cpuprofile", "", "write a Go CPU profile of the emulator to this file (for developers)")
 	f.MarkHidden("cpuprofile")
 	o.debug.register(f)
-	f.StringVar(&o.mtd, "mtd", "", "SPI flash image for the first FMC chip (e.g. an OpenBMC .static.mtd); guest writes stay in memory")
-	f.BoolVar(&o.mtdWritable, "mtd-writable", false, "write the flash back to the --mtd file on exit (atomically, only if the guest changed it)")
+	f.StringArrayVar(&o.mtds, "mtd", nil, "SPI flash image (e.g. an OpenBMC .static.mtd); repeatable in QEMU's if=mtd order (FMC CS0, CS1.., then SPI1), or fmc0=FILE, fmc1=FILE, spi1=FILE; guest writes stay in memory")
+	f.StringArrayVar(&o.devices, "device", nil, "add an I2C device: MODEL,bus=N,addr=0xNN (models: "+strings.Join(i2cdev.Models(), ", ")+"); repeatable")
+	f.StringVar(&o.rtc, "rtc", "", "RTC time at power-on: base=utc, base=localtime or base=YYYY-MM-DD[THH:MM:SS] (default: a fixed time from --seed)")
+	f.BoolVar(&o.mtdWritable, "mtd-writable", false, "write the flash back to the --mtd files on exit (atomically, only if the guest changed them)")
 	f.StringVar(&o.bootMode, "boot", "firmware", "with --mtd: firmware (the image's boot loader runs from the reset vector) or direct (kernel, dtb and initramfs from the image's FIT at 0x80000)")
 	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time and MIPS on exit (stderr)")
 }
@@ -98,9 +102,24 @@ func parseSize(s string) (uint64, error) {
 // machineConfig turns the options into a machine configuration.
 func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (machine.Config, error) {
 	var cfg machine.Config
-	b, ok := boards.Lookup(o.machine)
-	if !ok {
-		return cfg, usage("unknown machine %q (known: %s)", o.machine, strings.Join(boards.Names(), ", "))
+	b, props, err := o.board()
+	if err != nil {
+		return cfg, err
+	}
+	extraMTD, err := o.resolveMTD(b)
+	if err != nil {
+		return cfg, err
+	}
+	if err := o.readExtraMTD(b, extraMTD); err != nil {
+		return cfg, err
+	}
+	devs, err := o.parseDevices()
+	if err != nil {
+		return cfg, err
+	}
+	baseUnix, err := o.rtcBase()
+	if err != nil {
+		return cfg, err
 	}
 	ram := b.RAMSize
 	if o.memory != "" {
@@ -110,7 +129,7 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		}
 		ram = n
 	}
-	netCfg, err := o.network(b)
+	netCfg, net1Cfg, err := o.network(b)
 	if err != nil {
 		return cfg, err
 	}
@@ -131,11 +150,13 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	}
 
 	closeNet := func() {
-		if netCfg.Backend != nil {
-			netCfg.Backend.Close()
-		}
-		if netCfg.PCAP != nil {
-			netCfg.PCAP.Close()
+		for _, n := range []machine.NetConfig{netCfg, net1Cfg} {
+			if n.Backend != nil {
+				n.Backend.Close()
+			}
+			if n.PCAP != nil {
+				n.PCAP.Close()
+			}
 		}
 	}
 	var req loader.Request
@@ -143,7 +164,7 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	switch {
 	case o.bootMode != "firmware" && o.bootMode != "direct":
 		err = usage("--boot %s: want firmware or direct", o.bootMode)
-	case o.mtd == "" && o.mtdWritable:
+	case len(o.mtds) == 0 && o.mtdWritable:
 		err = usage("--mtd-writable needs --mtd")
 	case o.mtd == "" && cmd.Flags().Changed("boot"):
 		err = usage("--boot needs --mtd (without it the kernel boots directly)")
@@ -185,21 +206,13 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	if b.NCSI {
 		phy[0] = false
 	}
-	attach := b.Attach
-	if f := o.flash; f != nil {
-		attach = func(s *ast2500.SoC) {
-			if b.Attach != nil {
-				b.Attach(s)
-			}
-			f.attach(s)
-		}
-	}
+	attach := o.attachFor(b, props, devs)
 	cfg = machine.Config{
 		SoC: ast2500.Config{
 			RAMSize:      ram,
-			Strap:        b.Strap,
+			Strap:        props.strapFor(b),
 			Seed:         o.seed,
-			BaseUnix:     1700000000 + int64(o.seed%1000000),
+			BaseUnix:     baseUnix,
 			SCUUnlocked:  scuUnlocked,
 			UARTTxCharNs: 1000,
 			Log:          log,
@@ -209,74 +222,16 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		NoReboot: o.noReboot,
 		Console:  console,
 		Net:      netCfg,
+		Net1:     net1Cfg,
 		MACPHY:   phy,
 	}
 	return cfg, nil
 }
 
-// realPeers reports whether MAC0 talks to peers outside the emulator.
+// realPeers reports whether a MAC talks to peers outside the emulator.
 func (o *bootOptions) realPeers() bool {
-	spec := "user"
-	if len(o.nic) > 0 {
-		spec = o.nic[0]
-	}
-	return spec != "none"
-}
-
-// network opens the backend and capture file the flags ask for.
-func (o *bootOptions) network(b boards.Board) (machine.NetConfig, error) {
-	var nc machine.NetConfig
-	nc.NCSI = b.NCSI
-	// The emulated NIC's MAC (NC-SI Get MAC Address), from the seed.
-	nc.NICMAC = [6]byte{0x52, 0x54, 0x00, byte(o.seed >> 16), byte(o.seed >> 8), byte(o.seed)}
-	spec := "user"
-	switch len(o.nic) {
-	case 0:
-	case 1:
-		spec = o.nic[0]
-	default:
-		return nc, usage("--nic: only one network backend is supported for now (MAC0)")
-	}
-	kind, arg, err := network.ParseNIC(spec)
-	if err != nil {
-		return nc, usage("--nic %s: %v", spec, err)
-	}
-	if len(o.hostfwd) > 0 && kind != "user" {
-		return nc, usage("--hostfwd needs --nic user")
-	}
-	switch kind {
-	case "none":
-		nc.Backend = network.NewNone()
-	case "tap":
-		t, err := tap.NewTap(arg)
-		if err != nil {
-			return nc, usage("--nic %s: %v", spec, err)
-		}
-		nc.Backend = t
-	case "user":
-		var fwds []usernet.HostFwd
-		for _, r := range o.hostfwd {
-			f, err := usernet.ParseHostFwd(r)
-			if err != nil {
-				return nc, usage("--hostfwd %s: %v", r, err)
-			}
-			fwds = append(fwds, f)
-		}
-		u, err := usernet.NewUser(usernet.UserConfig{HostFwds: fwds})
-		if err != nil {
-			return nc, usage("--nic user: %v", err)
-		}
-		nc.Backend = u
-	}
-	if o.pcap != "" {
-		w, err := pcap.NewWriter(o.pcap)
-		if err != nil {
-			nc.Backend.Close()
-			return nc, usage("--pcap: %v", err)
-		}
-		nc.PCAP = w
-	}
-	return nc, nil
+	specs, _ := o.nicSpecs()
+	return specs[0] != "none" || specs[1] != "none"
 }
 
 // bootRequest reads the images named by the flags, falling back to the
@@ -354,8 +309,8 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				}
 				return err
 			}
-			if o.flash != nil && o.flash.err != nil {
-				return o.flash.err
+			if err := o.attachError(); err != nil {
+				return err
 			}
 			endDebug, err := o.debug.attach(m)
 			if err != nil {
@@ -388,7 +343,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			signal.Stop(sig)
 			close(sig)
 			restore()
-			if serr := o.flash.save(); serr != nil && err == nil {
+			if serr := o.saveFlash(); serr != nil && err == nil {
 				err = serr
 			}
 			if err != nil {
