@@ -57,8 +57,8 @@ type Config struct {
 	// Serial receives the output of the other UARTs by name ("uart1"..
 	// "uart4", "vuart"; see control.go).
 	Serial map[string]func(b byte)
-	// Net attaches MAC0 to a network.
-	Net NetConfig
+	// Net attaches MAC0 to a network, Net1 MAC1 (never NC-SI).
+	Net, Net1 NetConfig
 	// MACPHY says which MACs have an MDIO PHY (see ast2500.Config).
 	MACPHY [2]bool
 	// MaxInsns stops the run after this many instructions (0: no limit).
@@ -84,9 +84,10 @@ type Machine struct {
 	line     []byte // current console line (for power-off detection)
 	exit     atomic.Int32
 	exitSet  atomic.Bool
-	resetReq int // watchdog index + 1 of a pending reset
-	net      netState
-	Resets   int // number of resets so far
+	resetReq int      // watchdog index + 1 of a pending reset
+	net      netState // MAC0
+	net1     netState // MAC1
+	Resets   int      // number of resets so far
 
 	// ConsoleHook, when set, sees every console byte (smoke tests).
 	ConsoleHook func(b byte)

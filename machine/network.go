@@ -1,9 +1,10 @@
 package machine
 
 // Network plumbing: MAC0's frames go to NC-SI (romulus) or to the network
-// backend, and every frame MAC0 sends or receives is recorded in the pcap
-// file, timestamped with guest time. Frames from the backend arrive on
-// backend goroutines and are handed to the MAC on the machine goroutine.
+// backend, MAC1's to its own backend, and every frame a MAC sends or
+// receives is recorded in that MAC's pcap file, timestamped with guest
+// time. Frames from a backend arrive on backend goroutines and are handed
+// to the MAC on the machine goroutine.
 
 import (
 	"time"
@@ -14,7 +15,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/vclock"
 )
 
-// NetConfig attaches MAC0 to the outside.
+// NetConfig attaches a MAC to the outside.
 type NetConfig struct {
 	Backend network.Backend // nil: none
 	PCAP    *pcap.Writer    // nil: no capture
@@ -29,6 +30,7 @@ type NetConfig struct {
 const ncsiDelay = 20_000 // ns
 
 type netState struct {
+	mac     int
 	cfg     NetConfig
 	ncsi    *ncsi.Responder
 	pending [][]byte // NC-SI replies waiting for ncsiTimer
@@ -36,46 +38,57 @@ type netState struct {
 }
 
 func (m *Machine) setupNetwork() error {
-	n := &m.net
-	n.cfg = m.cfg.Net
+	m.net.mac, m.net.cfg = 0, m.cfg.Net
+	m.net1.mac, m.net1.cfg = 1, m.cfg.Net1
+	m.net1.cfg.NCSI = false // NC-SI is MAC0's (RMII to the host NIC)
+	for _, n := range []*netState{&m.net, &m.net1} {
+		if err := m.setupMAC(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *Machine) setupMAC(n *netState) error {
 	if n.cfg.Backend == nil {
 		n.cfg.Backend = network.NewNone()
 	}
 	b := n.cfg.Backend
+	mac := m.SoC.MAC[n.mac]
 	if n.cfg.NCSI {
 		n.ncsi = ncsi.New(ncsi.Config{MAC: n.cfg.NICMAC, Link: b.LinkUp})
 		n.timer = m.Clock.NewTimer("ncsi", m.deliverNCSI)
-		m.SoC.MAC[0].SetLink(true) // RMII to the NIC's management controller
+		mac.SetLink(true) // RMII to the NIC's management controller
 	} else {
-		m.SoC.MAC[0].SetLink(b.LinkUp())
+		mac.SetLink(b.LinkUp())
 	}
 	return b.Start(func(frame []byte) {
-		m.Clock.Post(func() { m.receive(frame) })
+		m.Clock.Post(func() { m.receive(n, frame) })
 	})
 }
 
-// receive delivers a frame from the network to MAC0.
-func (m *Machine) receive(frame []byte) {
-	m.capture(frame)
-	if n := m.net.ncsi; n != nil && !ncsi.IsNCSI(frame) {
-		n.CountPassThrough(false, len(frame))
+// receive delivers a frame from the network to n's MAC.
+func (m *Machine) receive(n *netState, frame []byte) {
+	m.capture(n, frame)
+	if nc := n.ncsi; nc != nil && !ncsi.IsNCSI(frame) {
+		nc.CountPassThrough(false, len(frame))
 	}
-	m.SoC.MAC[0].Receive(frame)
+	m.SoC.MAC[n.mac].Receive(frame)
 }
 
-func (m *Machine) capture(frame []byte) {
-	if w := m.net.cfg.PCAP; w != nil {
+func (m *Machine) capture(n *netState, frame []byte) {
+	if w := n.cfg.PCAP; w != nil {
 		w.Write(frame, time.Unix(0, int64(m.Clock.Now())))
 	}
 }
 
 // macTx routes a frame a MAC transmitted.
 func (m *Machine) macTx(mac int, frame []byte) {
-	if mac != 0 {
-		return // MAC1 is not connected
-	}
 	n := &m.net
-	m.capture(frame)
+	if mac == 1 {
+		n = &m.net1
+	}
+	m.capture(n, frame)
 	if n.ncsi != nil && ncsi.IsNCSI(frame) {
 		if replies := n.ncsi.Handle(frame); len(replies) > 0 {
 			n.pending = append(n.pending, replies...)
@@ -96,16 +109,18 @@ func (m *Machine) deliverNCSI() {
 	replies := n.pending
 	n.pending = nil
 	for _, r := range replies {
-		m.receive(r)
+		m.receive(n, r)
 	}
 }
 
-// closeNetwork releases the backend and flushes the capture.
+// closeNetwork releases the backends and flushes the captures.
 func (m *Machine) closeNetwork() {
-	if b := m.net.cfg.Backend; b != nil {
-		b.Close()
-	}
-	if w := m.net.cfg.PCAP; w != nil {
-		w.Close()
+	for _, n := range []*netState{&m.net, &m.net1} {
+		if b := n.cfg.Backend; b != nil {
+			b.Close()
+		}
+		if w := n.cfg.PCAP; w != nil {
+			w.Close()
+		}
 	}
 }

@@ -19,17 +19,18 @@ var Board = boards.Board{
 	Strap:       scu.StrapEVB,
 	RAMSize:     512 << 20,
 	DTB:         "aspeed-ast2500-evb.dtb",
+	FMC:         spinor.MX25L25635E,
+	FMCChips:    1,
+	SPI1:        spinor.MX25L25635F,
 	Attach:      attach,
 }
 
+// The flash is QEMU's ast2500-evb's: a 32 MiB Macronix mx25l25635e on FMC
+// CS0 and an mx25l25635f on SPI1 CS0.
+
 // attach adds the evb's I2C devices (aspeed-ast2500-evb.dts): a 24C08
-// EEPROM on i2c3 (four 256-byte blocks at 0x50-0x53) and an LM75 on i2c7;
-// and its flash as QEMU's ast2500-evb has it: a 32 MiB Macronix
-// mx25l25635e on FMC CS0 and another on SPI1 CS0 (QEMU's mx25l25635f has
-// the same JEDEC ID). Both start erased.
+// EEPROM on i2c3 (four 256-byte blocks at 0x50-0x53) and an LM75 on i2c7.
 func attach(s *ast2500.SoC) {
-	s.FMC.Attach(0, spinor.New(spinor.MX25L25635E))
-	s.SPI1.Attach(0, spinor.New(spinor.MX25L25635E))
 	e := i2cdev.NewEEPROM(1024, 1)
 	e.SetPageSize(16)
 	for i := 0; i < 4; i++ {

@@ -3,7 +3,10 @@
 // device tree, I2C devices) and nothing else.
 package boards
 
-import "github.com/ast2500emu/ast2500emu/soc/ast2500"
+import (
+	"github.com/ast2500emu/ast2500emu/devices/spinor"
+	"github.com/ast2500emu/ast2500emu/soc/ast2500"
+)
 
 // Board is one machine type (-M).
 type Board struct {
@@ -14,8 +17,32 @@ type Board struct {
 	RAMSize     uint64 // default RAM size
 	DTB         string // file name of the board's device tree in the bundled guest
 	NCSI        bool   // MAC0 talks NC-SI (romulus) instead of an MDIO PHY
+	// The flash chips, as QEMU's machine attaches them: FMCChips chips
+	// of model FMC on the FMC (CS0 up), one SPI1 chip on SPI1 CS0.
+	// QEMU's fmc-model and spi-model machine properties replace the
+	// models (AttachFlash).
+	FMC, SPI1 spinor.Model
+	FMCChips  int
 	// Attach adds the board's own devices (I2C targets...) to a new SoC.
 	Attach func(s *ast2500.SoC)
+}
+
+// AttachFlash attaches the board's flash chips, of models fmc and spi
+// (the board's own, or the user's fmc-model and spi-model), all erased.
+// It returns them in QEMU's if=mtd index order: FMC CS0.., then SPI1.
+func (b Board) AttachFlash(s *ast2500.SoC, fmc, spi spinor.Model) []*spinor.Chip {
+	var chips []*spinor.Chip
+	for cs := 0; cs < b.FMCChips; cs++ {
+		c := spinor.New(fmc)
+		s.FMC.Attach(cs, c)
+		chips = append(chips, c)
+	}
+	if spi.Size != 0 {
+		c := spinor.New(spi)
+		s.SPI1.Attach(0, c)
+		chips = append(chips, c)
+	}
+	return chips
 }
 
 var registry []Board

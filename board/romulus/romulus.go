@@ -21,18 +21,19 @@ var Board = boards.Board{
 	RAMSize:     512 << 20,
 	DTB:         "aspeed-bmc-opp-romulus.dtb",
 	NCSI:        true,
+	FMC:         spinor.N25Q256A,
+	FMCChips:    2,
+	SPI1:        spinor.MX66L1G45G,
 	Attach:      attach,
 }
 
+// The flash is QEMU's romulus-bmc's: two 32 MiB Micron n25q256a on the FMC
+// (BMC firmware on CS0, its golden copy on CS1) and a 128 MiB Macronix
+// mx66l1g45g on SPI1 (the host's PNOR).
+
 // attach adds the romulus I2C devices (aspeed-bmc-opp-romulus.dts): the
-// Epson RX8900 RTC on i2c11 and the Nuvoton W83773G sensor on i2c12; and
-// its flash, as QEMU's romulus-bmc has it: two 32 MiB Micron n25q256a on
-// the FMC (BMC firmware on CS0, its golden copy on CS1) and a 128 MiB
-// Macronix mx66l1g45g on SPI1 (the host's PNOR). All start erased.
+// Epson RX8900 RTC on i2c11 and the Nuvoton W83773G sensor on i2c12.
 func attach(s *ast2500.SoC) {
-	s.FMC.Attach(0, spinor.New(spinor.N25Q256A))
-	s.FMC.Attach(1, spinor.New(spinor.N25Q256A))
-	s.SPI1.Attach(0, spinor.New(spinor.MX66L1G45G))
 	s.I2C.Attach(11, 0x32, i2cdev.NewRX8900(s.Clock(), s.BaseUnix()))
 	s.I2C.Attach(12, 0x4c, i2cdev.NewW83773G())
 }

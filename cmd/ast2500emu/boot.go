@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ast2500emu/ast2500emu/board/boards"
+	"github.com/ast2500emu/ast2500emu/devices/i2cdev"
 	"github.com/ast2500emu/ast2500emu/guest"
 	"github.com/ast2500emu/ast2500emu/loader"
 	"github.com/ast2500emu/ast2500emu/machine"
@@ -35,7 +36,7 @@ type bootOptions struct {
 	appendS  string
 	nic      []string
 	hostfwd  []string
-	pcap     string
+	pcap     []string
 	noReboot bool
 	pace     string
 	seed     uint64
@@ -47,10 +48,15 @@ type bootOptions struct {
 	// guestDecompress runs a zImage's own decompressor (no host shortcut).
 	guestDecompress bool
 
-	mtd         string // --mtd: flash image for FMC CS0 (mtd.go)
+	mtds        []string // --mtd, in QEMU's if=mtd order (machineopts.go)
+	mtd         string   // the FMC CS0 image among them (mtd.go)
 	mtdWritable bool
-	bootMode    string      // --boot: firmware or direct
-	flash       *flashImage // set by machineConfig when --mtd is given
+	bootMode    string        // --boot: firmware or direct
+	flash       *flashImage   // set by machineConfig when CS0 has an image
+	extraFlash  []*flashImage // images for FMC CS1.. and SPI1
+	devices     []string      // --device MODEL,bus=N,addr=0xNN
+	rtc         string        // --rtc base=...
+	devErr      error         // from attaching --device
 
 	outputs []*lateFile  // --pcap, --log: created by openOutputs (outputs.go)
 	front   frontOptions // --serial, --monitor, --qmp (frontends.go)
@@ -58,16 +64,16 @@ type bootOptions struct {
 
 func (o *bootOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVarP(&o.machine, "machine", "M", "romulus", "board: "+strings.Join(boards.Names(), ", "))
+	f.StringVarP(&o.machine, "machine", "M", "romulus", "board: "+strings.Join(boards.Names(), ", ")+" (or QEMU's NAME-bmc); then ,hw-strap1=V ,fmc-model=M ,spi-model=M")
 	f.StringVarP(&o.memory, "memory", "m", "", "RAM size (128M, 256M, 512M, 1G; default: the board's)")
 	f.StringVar(&o.kernel, "kernel", "", "Linux zImage or uImage to boot directly (default: the bundled guest)")
 	f.StringVar(&o.dtb, "dtb", "", "device tree blob (default: the board's bundled dtb)")
 	f.BoolVar(&o.anyBoard, "dtb-any-board", false, "boot a device tree whose root compatible lacks \"aspeed,ast2500\" (refused otherwise)")
 	f.StringVar(&o.initrd, "initrd", "", "initial ramdisk (default with the bundled kernel: the bundled initramfs)")
 	f.StringVar(&o.appendS, "append", "", "kernel command line (replaces /chosen/bootargs)")
-	f.StringArrayVar(&o.nic, "nic", nil, "network backend for MAC0: user (default; NAT, guest 10.0.2.15), tap:IFNAME, none")
+	f.StringArrayVar(&o.nic, "nic", nil, "network backend, repeatable in MAC order (MAC0, then MAC1): user (MAC0's default; NAT, guest 10.0.2.15), tap:IFNAME, none (MAC1's default)")
 	f.StringArrayVar(&o.hostfwd, "hostfwd", nil, "forward a host port to the guest (user network): tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT; repeatable")
-	f.StringVar(&o.pcap, "pcap", "", "write every frame MAC0 sends or receives to this pcap file")
+	f.StringArrayVar(&o.pcap, "pcap", nil, "write every frame a MAC sends or receives to this pcap file; repeatable in MAC order, or mac0=FILE, mac1=FILE")
 	f.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets")
 	f.StringVar(&o.pace, "pace", "auto", "pace guest time to wall time: on, off, auto (on for a terminal or a user/tap network)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed for the guest's entropy sources")
@@ -76,8 +82,10 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.cpuProf, "cpuprofile", "", "write a Go CPU profile of the emulator to this file (for developers)")
 	f.MarkHidden("cpuprofile")
 	o.debug.register(f)
-	f.StringVar(&o.mtd, "mtd", "", "SPI flash image for the first FMC chip (e.g. an OpenBMC .static.mtd); guest writes stay in memory")
-	f.BoolVar(&o.mtdWritable, "mtd-writable", false, "write the flash back to the --mtd file on exit (atomically, only if the guest changed it)")
+	f.StringArrayVar(&o.mtds, "mtd", nil, "SPI flash image (e.g. an OpenBMC .static.mtd); repeatable in QEMU's if=mtd order (FMC CS0, CS1.., then SPI1), or fmc0=FILE, fmc1=FILE, spi1=FILE; guest writes stay in memory")
+	f.StringArrayVar(&o.devices, "device", nil, "add an I2C device: MODEL,bus=N,addr=0xNN (models: "+strings.Join(i2cdev.Models(), ", ")+"); repeatable")
+	f.StringVar(&o.rtc, "rtc", "", "RTC time at power-on: base=utc, base=localtime or base=YYYY-MM-DD[THH:MM:SS] (default: a fixed time from --seed)")
+	f.BoolVar(&o.mtdWritable, "mtd-writable", false, "write the flash back to the --mtd files on exit (atomically, only if the guest changed them)")
 	f.StringVar(&o.bootMode, "boot", "firmware", "with --mtd: firmware (the image's boot loader runs from the reset vector) or direct (kernel, dtb and initramfs from the image's FIT at 0x80000)")
 	f.BoolVar(&o.guestDecompress, "guest-decompress", false, "run a zImage's own decompressor in the guest instead of inflating the kernel on the host (slower; for fidelity)")
 	o.front.register(f)
@@ -109,10 +117,22 @@ func parseSize(s string) (uint64, error) {
 // once the machine is built.
 func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (machine.Config, error) {
 	var cfg machine.Config
-	o.flash, o.outputs = nil, nil
-	b, ok := boards.Lookup(o.machine)
-	if !ok {
-		return cfg, usage("unknown machine %q (known: %s)", o.machine, strings.Join(boards.Names(), ", "))
+	o.flash, o.extraFlash, o.outputs = nil, nil, nil
+	b, props, err := o.board()
+	if err != nil {
+		return cfg, err
+	}
+	devs, err := o.parseDevices()
+	if err != nil {
+		return cfg, err
+	}
+	baseUnix, err := o.rtcBase()
+	if err != nil {
+		return cfg, err
+	}
+	extraMTD, err := o.resolveMTD(b)
+	if err != nil {
+		return cfg, err
 	}
 	ram := b.RAMSize
 	if o.memory != "" {
@@ -134,9 +154,13 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 			return cfg, usage("-d %s: unknown log item (known: unimp)", item)
 		}
 	}
-	var pcapOut, logOut *lateFile
-	if o.pcap != "" {
-		if pcapOut, err = o.newOutput("--pcap", o.pcap); err != nil {
+	var pcapOut [2]*lateFile
+	var logOut *lateFile
+	for i, path := range ns.pcaps {
+		if path == "" {
+			continue
+		}
+		if pcapOut[i], err = o.newOutput("--pcap", path); err != nil {
 			return cfg, err
 		}
 	}
@@ -151,7 +175,7 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	switch {
 	case o.bootMode != "firmware" && o.bootMode != "direct":
 		err = usage("--boot %s: want firmware or direct", o.bootMode)
-	case o.mtd == "" && o.mtdWritable:
+	case len(o.mtds) == 0 && o.mtdWritable:
 		err = usage("--mtd-writable needs --mtd")
 	case o.mtd == "" && cmd.Flags().Changed("boot"):
 		err = usage("--boot needs --mtd (without it the kernel boots directly)")
@@ -167,8 +191,12 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		}
 		req, err = o.flashBootRequest(cmd, b, flash, ram)
 	}
+	o.flash = flash
+	if err == nil {
+		err = o.readExtraMTD(b, extraMTD)
+	}
 	if err != nil {
-		flash.close()
+		o.release()
 		return cfg, err
 	}
 	// Firmware boot starts at the reset vector with the SCU locked, as the
@@ -179,34 +207,41 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		req.GuestDecompress = o.guestDecompress
 		layout, err := loader.Plan(req, ast2500.DRAMBase, uint32(ram))
 		if err != nil {
-			flash.close()
+			o.release()
 			return cfg, usageError{err}
 		}
 		boot = machine.DirectBoot(layout)
 		scuUnlocked = true
 	}
 
-	// Validated: open the network backend and the GDB listener.
-	netCfg, err := o.network(b, ns)
+	// Validated: open the network backends and the GDB listener.
+	nets, err := o.network(b, ns)
 	if err != nil {
-		flash.close()
+		o.release()
 		return cfg, err
+	}
+	closeNets := func() {
+		for _, n := range nets {
+			n.Backend.Close()
+		}
 	}
 	if err := o.debug.listen(); err != nil {
-		netCfg.Backend.Close()
-		flash.close()
+		closeNets()
+		o.release()
 		return cfg, err
 	}
-	if pcapOut != nil {
-		// The pcap header goes to memory until openOutputs.
-		w, err := pcap.NewWriterTo(pcapOut, o.pcap)
-		if err != nil {
-			netCfg.Backend.Close()
-			flash.close()
-			o.debug.closeListener()
-			return cfg, usage("--pcap: %v", err)
+	for i, out := range pcapOut {
+		if out == nil {
+			continue
 		}
-		netCfg.PCAP = w
+		// The pcap header goes to memory until openOutputs.
+		w, err := pcap.NewWriterTo(out, ns.pcaps[i])
+		if err != nil {
+			closeNets()
+			o.release()
+			return cfg, usage("--pcap %s: %v", ns.pcaps[i], err)
+		}
+		nets[i].PCAP = w
 	}
 	log := mmio.Default
 	if logOut != nil {
@@ -215,36 +250,27 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		log = mmio.NewLog(nil) // -d unimp: unimplemented registers on stderr
 		log.ShowUnimplemented()
 	}
-	o.flash = flash
 	phy := [2]bool{true, true}
 	if b.NCSI {
 		phy[0] = false
 	}
-	attach := b.Attach
-	if f := o.flash; f != nil {
-		attach = func(s *ast2500.SoC) {
-			if b.Attach != nil {
-				b.Attach(s)
-			}
-			f.attach(s)
-		}
-	}
 	cfg = machine.Config{
 		SoC: ast2500.Config{
 			RAMSize:      ram,
-			Strap:        b.Strap,
+			Strap:        props.strapFor(b),
 			Seed:         o.seed,
-			BaseUnix:     1700000000 + int64(o.seed%1000000),
+			BaseUnix:     baseUnix,
 			SCUUnlocked:  scuUnlocked,
 			UARTTxCharNs: 1000,
 			Log:          log,
 		},
-		Attach:          attach,
+		Attach:          o.attachFor(b, props, devs),
 		Boot:            boot,
 		GuestDecompress: o.guestDecompress,
 		NoReboot:        o.noReboot,
 		Console:         console,
-		Net:             netCfg,
+		Net:             nets[0],
+		Net1:            nets[1],
 		MACPHY:          phy,
 	}
 	return cfg, nil
@@ -266,78 +292,110 @@ func stopOnSignal(sig <-chan os.Signal, m *machine.Machine) {
 // release closes what machineConfig opened when the run does not happen.
 func (o *bootOptions) release() {
 	o.flash.close()
+	for _, f := range o.extraFlash {
+		f.close()
+	}
 	o.debug.closeListener()
 }
 
-// realPeers reports whether MAC0 talks to peers outside the emulator.
+// realPeers reports whether a MAC talks to peers outside the emulator.
 func (o *bootOptions) realPeers() bool {
-	spec := "user"
-	if len(o.nic) > 0 {
-		spec = o.nic[0]
-	}
-	return spec != "none"
+	ns, err := o.netSpec()
+	return err == nil && (ns.macs[0].kind != "none" || ns.macs[1].kind != "none")
 }
 
-// netSpec is the validated --nic and --hostfwd flags.
-type netSpec struct {
+// nicSpec is one MAC's validated --nic (and, for MAC0, --hostfwd).
+type nicSpec struct {
 	kind, arg string
 	fwds      []usernet.HostFwd
 }
 
-// netSpec parses --nic and --hostfwd without opening anything.
+// netSpec is the validated --nic, --hostfwd and --pcap flags, in MAC
+// order.
+type netSpec struct {
+	macs  [2]nicSpec
+	pcaps [2]string
+}
+
+// netSpec parses --nic (repeatable in MAC order: MAC0 defaults to user,
+// MAC1 to none), --hostfwd (MAC0) and --pcap (in MAC order, or
+// mac0=FILE, mac1=FILE) without opening anything.
 func (o *bootOptions) netSpec() (netSpec, error) {
 	var ns netSpec
-	spec := "user"
-	switch len(o.nic) {
-	case 0:
-	case 1:
-		spec = o.nic[0]
-	default:
-		return ns, usage("--nic: only one network backend is supported for now (MAC0)")
+	specs := [2]string{"user", "none"}
+	if len(o.nic) > 2 {
+		return ns, usage("--nic: the AST2500 has two MACs; got %d --nic", len(o.nic))
 	}
-	var err error
-	if ns.kind, ns.arg, err = network.ParseNIC(spec); err != nil {
-		return ns, usageError{err} // names --nic and the value
+	copy(specs[:], o.nic)
+	for i, spec := range specs {
+		var err error
+		if ns.macs[i].kind, ns.macs[i].arg, err = network.ParseNIC(spec); err != nil {
+			return ns, usageError{err} // names --nic and the value
+		}
 	}
-	if len(o.hostfwd) > 0 && ns.kind != "user" {
-		return ns, usage("--hostfwd needs --nic user")
+	if len(o.hostfwd) > 0 && ns.macs[0].kind != "user" {
+		return ns, usage("--hostfwd needs --nic user (for MAC0)")
 	}
 	for _, r := range o.hostfwd {
 		f, err := usernet.ParseHostFwd(r)
 		if err != nil {
 			return ns, usage("--%v", err) // "hostfwd RULE: ..."
 		}
-		ns.fwds = append(ns.fwds, f)
+		ns.macs[0].fwds = append(ns.macs[0].fwds, f)
+	}
+	for i, spec := range o.pcap {
+		k, v, ok := strings.Cut(spec, "=")
+		switch {
+		case ok && (k == "mac0" || k == "mac1"):
+			ns.pcaps[k[3]-'0'] = v
+		case i < 2:
+			ns.pcaps[i] = spec
+		default:
+			return ns, usage("--pcap %s: the AST2500 has two MACs (use mac0=FILE or mac1=FILE)", spec)
+		}
 	}
 	return ns, nil
 }
 
-// network opens the backend the flags ask for.
-func (o *bootOptions) network(b boards.Board, ns netSpec) (machine.NetConfig, error) {
-	var nc machine.NetConfig
-	nc.NCSI = b.NCSI
+// network opens the backends the flags ask for, one per MAC.
+func (o *bootOptions) network(b boards.Board, ns netSpec) ([2]machine.NetConfig, error) {
+	var nets [2]machine.NetConfig
+	nets[0].NCSI = b.NCSI
 	// The emulated NIC's MAC (NC-SI Get MAC Address), from the seed.
-	nc.NICMAC = [6]byte{0x52, 0x54, 0x00, byte(o.seed >> 16), byte(o.seed >> 8), byte(o.seed)}
-	switch ns.kind {
-	case "none":
-		nc.Backend = network.NewNone()
-	case "tap":
-		t, err := tap.NewTap(ns.arg)
+	nets[0].NICMAC = [6]byte{0x52, 0x54, 0x00, byte(o.seed >> 16), byte(o.seed >> 8), byte(o.seed)}
+	for i, spec := range ns.macs {
+		be, err := openBackend(spec)
 		if err != nil {
-			return nc, usage("--nic %v", err) // "tap NAME: ..."
+			for _, n := range nets[:i] {
+				n.Backend.Close()
+			}
+			return nets, err
 		}
-		nc.Backend = t
+		nets[i].Backend = be
+	}
+	return nets, nil
+}
+
+// openBackend opens one MAC's backend.
+func openBackend(spec nicSpec) (network.Backend, error) {
+	switch spec.kind {
+	case "tap":
+		t, err := tap.NewTap(spec.arg)
+		if err != nil {
+			return nil, usage("--nic %v", err) // "tap NAME: ..."
+		}
+		return t, nil
 	case "user":
-		u, err := usernet.NewUser(usernet.UserConfig{HostFwds: ns.fwds})
+		u, err := usernet.NewUser(usernet.UserConfig{HostFwds: spec.fwds})
 		if err != nil {
 			if strings.HasPrefix(err.Error(), "hostfwd ") {
-				return nc, usage("--%v", err)
+				return nil, usage("--%v", err)
 			}
-			return nc, usage("--nic user: %v", err)
+			return nil, usage("--nic user: %v", err)
 		}
-		nc.Backend = u
+		return u, nil
 	}
-	return nc, nil
+	return network.NewNone(), nil
 }
 
 // bootRequest reads the images named by the flags, falling back to the
@@ -434,9 +492,9 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				}
 				return err
 			}
-			if o.flash != nil && o.flash.err != nil {
+			if err := o.attachError(); err != nil {
 				o.release()
-				return o.flash.err
+				return err
 			}
 			fe.start(m)
 			o.debug.monitor = fe.mon.execHere
@@ -479,7 +537,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				}
 			}
 			restore()
-			if serr := o.flash.save(); serr != nil && err == nil {
+			if serr := o.saveFlash(); serr != nil && err == nil {
 				err = serr
 			}
 			if serr := saveFailed(); serr != nil && err == nil {

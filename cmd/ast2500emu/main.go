@@ -11,7 +11,11 @@ import (
 	"github.com/spf13/cobra"
 
 	_ "github.com/ast2500emu/ast2500emu/board/ast2500evb"
+	_ "github.com/ast2500emu/ast2500emu/board/fp5280g2"
+	_ "github.com/ast2500emu/ast2500emu/board/g220a"
 	_ "github.com/ast2500emu/ast2500emu/board/romulus"
+	_ "github.com/ast2500emu/ast2500emu/board/sonorapass"
+	_ "github.com/ast2500emu/ast2500emu/board/witherspoon"
 )
 
 // Version is the emulator version (set with -ldflags -X main.Version=...).

@@ -22,7 +22,6 @@ import (
 	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 	"github.com/ast2500emu/ast2500emu/internal/imgfile"
 	"github.com/ast2500emu/ast2500emu/loader"
-	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
 
 // openBMCBootargs is the command line OpenBMC's U-Boot passes (its
@@ -37,6 +36,7 @@ type flashImage struct {
 	writable bool
 	file     *imgfile.File // --mtd-writable: open and locked until save
 	chip     *spinor.Chip
+	index    int   // QEMU's if=mtd index: FMC CS0.., then SPI1 (machineopts.go)
 	err      error // from attach (oversize image, no chip): exit 2
 }
 
@@ -95,12 +95,11 @@ func (f *flashImage) close() {
 	}
 }
 
-// attach loads the image into FMC CS0 (called from machine.Config.Attach,
-// after the board's chips are attached).
-func (f *flashImage) attach(s *ast2500.SoC) {
-	chip := s.FMC.Chip(0)
+// attach loads the image into its chip, at where (FMC CS0...; called from
+// machine.Config.Attach, after the board's chips are attached).
+func (f *flashImage) attach(chip *spinor.Chip, where string) {
 	if chip == nil {
-		f.err = usage("--mtd %s: this board has no flash chip on FMC CS0", f.path)
+		f.err = usage("--mtd %s: this board has no flash chip on %s", f.path, where)
 		return
 	}
 	size := uint64(chip.Size())

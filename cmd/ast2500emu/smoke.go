@@ -499,13 +499,13 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 			res = smoke.Result{Class: smoke.Emulator, Reason: "emulator error: " + merr.Error(), Exit: "emulator fault"}
 			return
 		}
-		if bo.flash != nil && bo.flash.err != nil {
+		if aerr := bo.attachError(); aerr != nil {
 			bo.release()
-			err = bo.flash.err
+			err = aerr
 			return
 		}
 		defer func() {
-			if serr := bo.flash.save(); serr != nil && err == nil {
+			if serr := bo.saveFlash(); serr != nil && err == nil {
 				err = serr
 			}
 		}()

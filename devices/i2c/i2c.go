@@ -270,6 +270,15 @@ func (c *Controller) Attach(busIdx int, addr uint8, t Target) {
 	c.buses[busIdx].targets[addr] = t
 }
 
+// Target returns the device at addr on bus busIdx (nil: none, or no such
+// bus), so callers can refuse to put two devices at one address.
+func (c *Controller) Target(busIdx int, addr uint8) Target {
+	if busIdx < 0 || busIdx >= NumBuses {
+		return nil
+	}
+	return c.buses[busIdx].targets[addr]
+}
+
 // Reset returns every register to its power-on value and abandons any
 // transfer in progress (targets keep their own state).
 func (c *Controller) Reset() {

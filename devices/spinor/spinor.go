@@ -46,7 +46,15 @@ var (
 	MX66L1G45G  = Model{Name: "mx66l1g45g", ID: []byte{0xC2, 0x20, 0x1B}, Size: 128 << 20, Macronix: true}
 	MX25L25635E = Model{Name: "mx25l25635e", ID: []byte{0xC2, 0x20, 0x19}, Size: 32 << 20, Macronix: true}
 	W25Q256     = Model{Name: "w25q256", ID: []byte{0xEF, 0x40, 0x19}, Size: 32 << 20, Winbond: true}
+	// MX25L25635F is the E part's successor: same JEDEC ID and size
+	// (QEMU's ast2500-evb and witherspoon-bmc name it).
+	MX25L25635F = Model{Name: "mx25l25635f", ID: []byte{0xC2, 0x20, 0x19}, Size: 32 << 20, Macronix: true}
+	// N25Q512A is Micron's 64 MiB part (g220a-bmc, fp5280g2-bmc).
+	N25Q512A = Model{Name: "n25q512a", ID: []byte{0x20, 0xBA, 0x20}, Size: 64 << 20, Micron: true}
 )
+
+// models lists every model, for Names and Lookup.
+var models = []Model{N25Q256A, N25Q512A, MX66L1G45G, MX25L25635E, MX25L25635F, W25Q256}
 
 // Range is a byte range of the chip [Off, Off+Len).
 type Range struct {
@@ -538,14 +546,17 @@ func (c *Chip) SFDP() []byte { return append([]byte(nil), c.sfdp...) }
 
 // Names lists the known models, for command-line help.
 func Names() []string {
-	n := []string{N25Q256A.Name, MX66L1G45G.Name, MX25L25635E.Name, W25Q256.Name}
+	var n []string
+	for _, m := range models {
+		n = append(n, m.Name)
+	}
 	sort.Strings(n)
 	return n
 }
 
 // Lookup finds a model by name.
 func Lookup(name string) (Model, bool) {
-	for _, m := range []Model{N25Q256A, MX66L1G45G, MX25L25635E, W25Q256} {
+	for _, m := range models {
 		if m.Name == name {
 			return m, true
 		}
