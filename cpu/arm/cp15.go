@@ -445,7 +445,7 @@ func (c *CPU) cp15Write(r cpReg, v uint32) bool {
 		if r.crm == 0 && r.opc2 == 0 {
 			if p.dacr != v {
 				p.dacr = v
-				c.flushTLB()
+				c.switchDACR()
 				c.endBlock()
 			}
 			return true
