@@ -104,7 +104,7 @@ func (c *CPU) flushTLB() {
 		}
 	}
 	c.large = [len(c.large)]uint64{}
-	c.code.lastValid = false
+	c.translationsChanged()
 }
 
 // forEachArr calls f for each entry array of every context in use.
@@ -132,7 +132,7 @@ func (c *CPU) flushTLBMatching(drop func(e *tlbEntry) bool) {
 			}
 		}
 	})
-	c.code.lastValid = false
+	c.translationsChanged()
 }
 
 // flushTLBWrites drops the write translations to physical page pa.
@@ -198,7 +198,7 @@ func (c *CPU) resetTLB() {
 // a change of translation or code takes effect on the next fetch.
 func (c *CPU) endBlock() {
 	c.limit = 0
-	c.code.lastValid = false
+	c.translationsChanged()
 }
 
 // flushTLBMVA drops the translations of the mapping that contains va (for
@@ -222,7 +222,7 @@ func (c *CPU) flushTLBMVA(va uint32, asid uint8, matchASID bool) {
 			*e = tlbEntry{}
 		}
 	})
-	c.code.lastValid = false
+	c.translationsChanged()
 }
 
 // flushTLBASID drops the non-global translations of asid.
@@ -238,7 +238,7 @@ func (c *CPU) privilegeChanged() {
 		c.tlb = &c.ctx.sets[0]
 	}
 	c.updateFast()
-	c.code.lastValid = false
+	c.translationsChanged()
 }
 
 // updateFast selects the set the single-access fast paths use: none (an
@@ -570,20 +570,8 @@ func (c *CPU) physWrite(va uint32, size int, v uint32, fl int, faultVA uint32) b
 		return true
 	}
 	pa := e.pa | off
-	if c.code.has(e.pa) {
-		if mem := c.bus.Page(pa); len(mem) >= 4096 {
-			p := unsafe.Pointer(&mem[off])
-			switch size {
-			case 1:
-				*(*uint8)(p) = uint8(v)
-			case 2:
-				*(*uint16)(p) = uint16(v)
-			default:
-				*(*uint32)(p) = v
-			}
-			c.invalidateCode(e.pa)
-			return true
-		}
+	if c.code.has(e.pa) && c.writeCode(pa, size, v) {
+		return true
 	}
 	if !c.bus.Write(pa, size, uint64(v)) {
 		c.dataAbort(faultVA, fsExternal|fsrWnR)
