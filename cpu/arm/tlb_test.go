@@ -98,3 +98,33 @@ func TestTLBInvalidateMVASection(t *testing.T) {
 		t.Fatalf("after TLBIMVA: fsr %#x", fsr)
 	}
 }
+
+// recTier records the code cache's callbacks.
+type recTier struct {
+	dropped []uint32
+	changes int
+}
+
+func (r *recTier) codeDropped(pa uint32) { r.dropped = append(r.dropped, pa) }
+func (r *recTier) translationsChanged()  { r.changes++ }
+
+// The codeTier seam: a tier hears of code pages dropped by a store and of
+// translation changes.
+func TestCodeTierCallbacks(t *testing.T) {
+	// mov r0, #0x2000; str r0, [r0]; b .
+	c, b := aisaNew(0xE3A00A02, 0xE5800000, 0xEAFFFFFE)
+	b.put32(0x2000, 0xE1A00000) // a decoded page to be overwritten
+	rt := &recTier{}
+	c.code.tiers = []codeTier{rt}
+	c.codePageFor(0x2000, nil)
+	c.Run(3)
+	if len(rt.dropped) != 1 || rt.dropped[0] != 0x2000 {
+		t.Errorf("codeDropped calls %#x, want [0x2000]", rt.dropped)
+	}
+	n := rt.changes
+	c.SetCP15(0, 8, 7, 0, 0) // TLBIALL
+	c.SetCP15(0, 3, 0, 0, 3) // DACR
+	if rt.changes < n+2 {
+		t.Errorf("translationsChanged called %d times for TLBIALL and a DACR write", rt.changes-n)
+	}
+}
