@@ -103,8 +103,13 @@ type CPU struct {
 	cp15  cp15
 	vfp   vfpState
 	mmu   mmuState
-	tlbs  [2]tlbSet // [0] privileged, [1] user
-	tlb   *tlbSet   // set for the current privilege
+	tlbc  [tlbCtxN]tlbCtx // soft TLB contexts, one per recent DACR value
+	ctx   *tlbCtx         // context of the current DACR
+	tlb   *tlbSet         // set of ctx for the current privilege
+	// large has a bit per 1 MiB region of VA where an entry of a mapping
+	// larger than 4 KiB may be cached (see flushTLBMVA).
+	large   [4096 / 64]uint64
+	ctxNext uint8 // next context to reuse
 	// tlbFast is the set the fast paths use: tlb, or the always-empty
 	// tlbEmpty while data accesses are big-endian.
 	tlbFast  *tlbSet
@@ -167,9 +172,7 @@ func (c *CPU) Reset() {
 	c.excl = exclusiveMonitor{}
 	c.cycles = cycleCounter{}
 	c.halted, c.event = false, false
-	c.tlb = &c.tlbs[0]
-	c.updateFast()
-	c.flushTLB()
+	c.resetTLB()
 	c.code.flush()
 	c.pc = 0
 	if c.cp15.sctlr&sctlrV != 0 {

@@ -8,7 +8,9 @@ package arm
 // The entries are derived from the translation tables with the permission
 // check already applied, so they stand for the architectural TLB: they are
 // dropped exactly by the TLB maintenance operations and by changes that
-// alter permissions (DACR, SCTLR, ASID and FCSE changes drop everything).
+// alter permissions (SCTLR, TTBCR and FCSE changes drop everything, an
+// ASID change the non-global entries). Entries depend on DACR too; they
+// are kept per DACR value (tlbCtx), so a DACR write costs no flush.
 //
 // Alignment follows DDI 0100I A2.8 and appendix G: SCTLR.A faults every
 // unaligned access; SCTLR.U=1 allows unaligned LDR/STR/LDRH/STRH (split into
@@ -57,57 +59,170 @@ const (
 
 func bswap32(v uint32) uint32 { return bits.ReverseBytes32(v) }
 
+// tlbCtxN is the number of DACR values the software TLB keeps entries
+// for at once (see tlbCtx).
+const tlbCtxN = 4
+
+// tlbCtx holds the translations derived under one DACR value. The entries
+// have the domain check applied, so they are only valid under the DACR
+// they were made with; a real TLB keeps the domain in the entry and checks
+// it against DACR on every access, and a DACR write invalidates nothing.
+// Keeping one set of entries per recent DACR value gives the same result
+// with no cost on a hit: a DACR write switches to the context of that
+// value (Linux's software PAN toggles between two values about twenty
+// times per system call), and TLB maintenance applies to every context.
+type tlbCtx struct {
+	dacr uint32
+	live bool      // dacr is assigned
+	used bool      // may hold entries
+	sets [2]tlbSet // [0] privileged, [1] user
+}
+
+// largeBit returns the word and bit of the large-mapping bitmap for the
+// 1 MiB region holding va.
+func largeBit(va uint32) (uint32, uint64) { return va >> 26, 1 << (va >> 20 & 63) }
+
+// noteLarge records that an entry of a mapping larger than a small page
+// (mask) covering va was cached, so invalidation by MVA in its 1 MiB
+// regions must look beyond the one slot a small page can occupy.
+func (c *CPU) noteLarge(va, mask uint32) {
+	for r := va & mask; ; r += 1 << 20 {
+		w, b := largeBit(r)
+		c.large[w] |= b
+		if r>>20 >= (va|^mask)>>20 {
+			break
+		}
+	}
+}
+
 // flushTLB drops every cached translation.
 func (c *CPU) flushTLB() {
-	for i := range c.tlbs {
-		c.tlbs[i] = tlbSet{}
+	for i := range c.tlbc {
+		if x := &c.tlbc[i]; x.used {
+			x.sets = [2]tlbSet{}
+			x.used = false
+		}
 	}
-	c.code.lastValid = false
+	c.large = [len(c.large)]uint64{}
+	c.translationsChanged()
+}
+
+// forEachArr calls f for each entry array of every context in use.
+func (c *CPU) forEachArr(f func(arr *[tlbSize]tlbEntry)) {
+	for i := range c.tlbc {
+		x := &c.tlbc[i]
+		if !x.used {
+			continue
+		}
+		for s := range x.sets {
+			set := &x.sets[s]
+			f(&set.r)
+			f(&set.w)
+			f(&set.x)
+		}
+	}
 }
 
 // flushTLBMatching drops the translations for which drop returns true.
 func (c *CPU) flushTLBMatching(drop func(e *tlbEntry) bool) {
-	for s := range c.tlbs {
-		set := &c.tlbs[s]
-		for _, arr := range [...]*[tlbSize]tlbEntry{&set.r, &set.w, &set.x} {
-			for i := range arr {
-				if e := &arr[i]; e.tag != 0 && drop(e) {
-					*e = tlbEntry{}
-				}
+	c.forEachArr(func(arr *[tlbSize]tlbEntry) {
+		for i := range arr {
+			if e := &arr[i]; e.tag != 0 && drop(e) {
+				*e = tlbEntry{}
 			}
 		}
-	}
-	c.code.lastValid = false
+	})
+	c.translationsChanged()
 }
 
 // flushTLBWrites drops the write translations to physical page pa.
 func (c *CPU) flushTLBWrites(pa uint32) {
-	for s := range c.tlbs {
-		arr := &c.tlbs[s].w
-		for i := range arr {
-			if arr[i].tag != 0 && arr[i].pa == pa {
-				arr[i] = tlbEntry{}
+	for i := range c.tlbc {
+		x := &c.tlbc[i]
+		if !x.used {
+			continue
+		}
+		for s := range x.sets {
+			arr := &x.sets[s].w
+			for i := range arr {
+				if arr[i].tag != 0 && arr[i].pa == pa {
+					arr[i] = tlbEntry{}
+				}
 			}
 		}
 	}
+}
+
+// switchDACR makes the context of the current DACR value the active one,
+// reusing the oldest context when none has that value.
+func (c *CPU) switchDACR() {
+	v := c.cp15.dacr
+	var x *tlbCtx
+	for i := range c.tlbc {
+		if c.tlbc[i].live && c.tlbc[i].dacr == v {
+			x = &c.tlbc[i]
+			break
+		}
+	}
+	if x == nil {
+		x = &c.tlbc[c.ctxNext]
+		c.ctxNext = (c.ctxNext + 1) % tlbCtxN
+		if x == c.ctx {
+			x = &c.tlbc[c.ctxNext]
+			c.ctxNext = (c.ctxNext + 1) % tlbCtxN
+		}
+		if x.used {
+			x.sets = [2]tlbSet{}
+			x.used = false
+		}
+		x.dacr, x.live = v, true
+	}
+	c.ctx = x
+	c.privilegeChanged()
+}
+
+// resetTLB empties the software TLB and binds the first context to the
+// current DACR.
+func (c *CPU) resetTLB() {
+	c.flushTLB()
+	for i := range c.tlbc {
+		c.tlbc[i].live = false
+	}
+	c.ctxNext = 1
+	c.ctx = &c.tlbc[0]
+	c.ctx.dacr, c.ctx.live = c.cp15.dacr, true
+	c.privilegeChanged()
 }
 
 // endBlock makes the run loop stop after the current instruction, so that
 // a change of translation or code takes effect on the next fetch.
 func (c *CPU) endBlock() {
 	c.limit = 0
-	c.code.lastValid = false
+	c.translationsChanged()
 }
 
 // flushTLBMVA drops the translations of the mapping that contains va (for
-// ASID-tagged entries, only those of asid unless all is set).
+// ASID-tagged entries, only those of asid unless all is set). A small page
+// can only sit in the slot its address indexes; only when a larger mapping
+// was cached in va's 1 MiB region are all slots searched.
 func (c *CPU) flushTLBMVA(va uint32, asid uint8, matchASID bool) {
-	c.flushTLBMatching(func(e *tlbEntry) bool {
-		if (e.tag^va)&e.mask != 0 {
+	drop := func(e *tlbEntry) bool {
+		if e.tag == 0 || (e.tag^va)&e.mask != 0 {
 			return false
 		}
 		return !matchASID || e.global || e.asid == asid
+	}
+	if w, b := largeBit(va); c.large[w]&b != 0 {
+		c.flushTLBMatching(drop)
+		return
+	}
+	i := va >> 12 & tlbMask
+	c.forEachArr(func(arr *[tlbSize]tlbEntry) {
+		if e := &arr[i]; drop(e) {
+			*e = tlbEntry{}
+		}
 	})
+	c.translationsChanged()
 }
 
 // flushTLBASID drops the non-global translations of asid.
@@ -118,12 +233,12 @@ func (c *CPU) flushTLBASID(asid uint8) {
 // privilegeChanged selects the TLB set for the current mode.
 func (c *CPU) privilegeChanged() {
 	if c.mode == ModeUSR {
-		c.tlb = &c.tlbs[1]
+		c.tlb = &c.ctx.sets[1]
 	} else {
-		c.tlb = &c.tlbs[0]
+		c.tlb = &c.ctx.sets[0]
 	}
 	c.updateFast()
-	c.code.lastValid = false
+	c.translationsChanged()
 }
 
 // updateFast selects the set the single-access fast paths use: none (an
@@ -160,7 +275,7 @@ func (c *CPU) hostPage(pa uint32, kind int) unsafe.Pointer {
 func (c *CPU) lookup(va uint32, kind int, user bool) (*tlbEntry, uint32) {
 	set := c.tlb
 	if user {
-		set = &c.tlbs[1]
+		set = &c.ctx.sets[1]
 	}
 	var arr *[tlbSize]tlbEntry
 	switch kind {
@@ -185,6 +300,10 @@ func (c *CPU) lookup(va uint32, kind int, user bool) (*tlbEntry, uint32) {
 		e = &c.scratch
 	}
 	*e = tlbEntry{tag: va&^0xFFF | tagSlow, pa: pa, mask: res.mask, global: res.global, asid: c.cp15.asid()}
+	c.ctx.used = true
+	if res.mask != mapSmallPage {
+		c.noteLarge(va, res.mask)
+	}
 	if kind == accWrite && c.code.has(pa) {
 		// Writes to pages holding decoded code take the slow path so the
 		// decoded copy can be dropped.
@@ -451,20 +570,8 @@ func (c *CPU) physWrite(va uint32, size int, v uint32, fl int, faultVA uint32) b
 		return true
 	}
 	pa := e.pa | off
-	if c.code.has(e.pa) {
-		if mem := c.bus.Page(pa); len(mem) >= 4096 {
-			p := unsafe.Pointer(&mem[off])
-			switch size {
-			case 1:
-				*(*uint8)(p) = uint8(v)
-			case 2:
-				*(*uint16)(p) = uint16(v)
-			default:
-				*(*uint32)(p) = v
-			}
-			c.invalidateCode(e.pa)
-			return true
-		}
+	if c.code.has(e.pa) && c.writeCode(pa, size, v) {
+		return true
 	}
 	if !c.bus.Write(pa, size, uint64(v)) {
 		c.dataAbort(faultVA, fsExternal|fsrWnR)

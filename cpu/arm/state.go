@@ -125,13 +125,9 @@ func (c *CPU) Restore(s State) {
 	c.cycles = cycleCounter{base: s.CCNTBase, baseInsns: s.CCNTInsns}
 	c.halted, c.event = s.Halted, s.Event
 	c.mmu.update(c)
-	if c.mode == ModeUSR {
-		c.tlb = &c.tlbs[1]
-	} else {
-		c.tlb = &c.tlbs[0]
-	}
-	c.updateFast()
-	c.flushTLB()
+	// A fresh soft TLB whose active set is the restored DACR's (this also
+	// selects the set for the restored privilege and the fast paths).
+	c.resetTLB()
 	c.code.flush()
 	c.pc = s.R[15]
 	c.R[15] = s.R[15]

@@ -2,7 +2,7 @@
 
 // arm_dpgen.go writes arm_dp_gen.go: the specialised ARM data-processing
 // handlers, one per opcode x operand form x S bit (DDI 0100I A4.1 and A5.1).
-// Run: go run arm_dpgen.go
+// Run from cpu/arm: go generate (go run ./gen/arm_dpgen.go)
 package main
 
 import (

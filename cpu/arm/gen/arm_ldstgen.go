@@ -4,7 +4,8 @@
 // handlers (DDI 0100I A4.1.23, A4.1.24, A4.1.99, A4.1.100; addressing mode 2,
 // A5.2), one per load/store x size x offset form x indexing x direction.
 // Loads to the PC, writeback to the PC and the T (user) forms go to the
-// generic handler in arm_ldst.go. Run: go run arm_ldstgen.go
+// generic handler in arm_ldst.go. Run from cpu/arm:
+// go generate (go run ./gen/arm_ldstgen.go)
 package main
 
 import (
