@@ -27,15 +27,16 @@ import (
 type Exit int
 
 const (
-	ExitPowerOff Exit = iota // the guest powered off
+	ExitPowerOff Exit = iota // the guest halted for good after a power-off request
 	ExitReset                // the guest reset and NoReboot was set
 	ExitStopped              // Stop was called (user quit, test harness)
-	ExitHalted               // the guest halted ("System halted")
+	ExitHalted               // the CPU halted for good (see halt.go)
 	ExitBudget               // the instruction budget ran out
+	ExitHung                 // the guest stopped making progress (see halt.go)
 )
 
 func (e Exit) String() string {
-	return [...]string{"power-off", "reset", "stopped", "halted", "budget"}[e]
+	return [...]string{"power-off", "reset", "stopped", "halted", "budget", "hung"}[e]
 }
 
 // Config describes a machine.
@@ -52,7 +53,7 @@ type Config struct {
 	NoReboot bool
 	// PsPerInsn is the nominal instruction period (0: vclock default).
 	PsPerInsn uint64
-	// Console receives UART5 output (after power-off detection).
+	// Console receives UART5 output.
 	Console func(b byte)
 	// Net attaches MAC0 to a network.
 	Net NetConfig
@@ -70,12 +71,16 @@ type Machine struct {
 	Clock *vclock.Clock
 	Log   *mmio.Log
 
-	line     []byte // current console line (for power-off detection)
-	exit     atomic.Int32
-	exitSet  atomic.Bool
-	resetReq int // watchdog index + 1 of a pending reset
-	net      netState
-	Resets   int // number of resets so far
+	line      []byte   // current console line
+	recent    []string // the console's last lines (wording hints, halt.go)
+	sawPanic  bool
+	live      liveness
+	lastReset ResetCause
+	exit      atomic.Int32
+	exitSet   atomic.Bool
+	resetReq  int // watchdog index + 1 of a pending reset
+	net       netState
+	Resets    int // number of resets so far
 
 	// ConsoleHook, when set, sees every console byte (smoke tests).
 	ConsoleHook func(b byte)
@@ -173,7 +178,7 @@ func (m *Machine) consoleByte(b byte) {
 		m.ConsoleHook(b)
 	}
 	if b == '\n' {
-		m.checkLine(string(m.line))
+		m.rememberLine(string(m.line))
 		m.line = m.line[:0]
 		return
 	}
@@ -182,34 +187,18 @@ func (m *Machine) consoleByte(b byte) {
 	}
 }
 
-// checkLine watches the kernel's last words. The AST2500 has no power
-// controller that Linux drives, so "reboot: Power down" is the power-off
-// signal (QEMU's romulus-bmc simply stops there).
-func (m *Machine) checkLine(l string) {
-	switch {
-	case contains(l, "reboot: Power down"):
-		m.finish(ExitPowerOff)
-	case contains(l, "reboot: System halted"):
-		m.finish(ExitHalted)
-	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
-}
-
 // reset performs a SoC reset (watchdog or reboot) and reruns the boot.
 func (m *Machine) reset() error {
 	m.Resets++
 	m.SoC.Reset()
 	m.CPU.Reset()
 	m.line = m.line[:0]
-	return m.cfg.Boot(m)
+	m.recent, m.sawPanic = nil, false
+	if err := m.cfg.Boot(m); err != nil {
+		return err
+	}
+	m.live.reset(m.Clock.Now(), m.CPU.Sleeps, m.CPU.UserEntries)
+	return nil
 }
 
 // Defaults for the guest's time base.
@@ -239,6 +228,7 @@ func (m *Machine) Run() (Exit, error) {
 		if m.resetReq != 0 {
 			wdt := m.resetReq - 1
 			m.resetReq = 0
+			m.noteReset(wdt)
 			if m.cfg.NoReboot {
 				return ExitReset, nil
 			}
@@ -277,14 +267,30 @@ func (m *Machine) Run() (Exit, error) {
 		if m.cfg.Paced {
 			m.pace(&wallStart, guestStart)
 		}
-		if !c.Halted() {
+		if m.observe() && !m.watchdogArmed() {
+			m.finish(ExitHung)
 			continue
 		}
-		// Idle in WFI: jump to the next event, or wait for input.
+		stuck := m.stuck()
+		if !stuck {
+			m.live.stuckSince = 0
+			if !c.Halted() {
+				continue
+			}
+		} else if m.live.stuckSince == 0 {
+			m.live.stuckSince = clk.Now()
+		}
+		// Idle in WFI, or stuck: jump to the next event, or wait for
+		// input. A stuck CPU with no watchdog armed has halted for good:
+		// the events of the next haltDrain still run, then the run ends.
 		if m.exitSet.Load() || m.resetReq != 0 || clk.Pending() {
 			continue
 		}
 		next, haveNext = clk.Next()
+		if stuck && !m.watchdogArmed() && (!haveNext || next > m.live.stuckSince+haltDrain) {
+			m.finish(m.haltExit())
+			continue
+		}
 		if !haveNext {
 			<-clk.WaitChan()
 			continue

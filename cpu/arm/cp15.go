@@ -580,6 +580,7 @@ func (c *CPU) cp15Op7(r cpReg, v uint32) bool {
 	switch {
 	case r.crm == 0 && r.opc2 == 4: // wait for interrupt
 		c.halted = true
+		c.Sleeps++
 		c.limit = 0
 		c.nextPC = c.nextInsn()
 		c.branched = true

@@ -1,0 +1,130 @@
+package machine
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ast2500emu/ast2500emu/cpu/arm"
+	"github.com/ast2500emu/ast2500emu/mmio"
+	"github.com/ast2500emu/ast2500emu/soc/ast2500"
+)
+
+// runHalt runs scenario n of testdata/halt.S (see its header) on a bare
+// machine and returns how the run ended and the console.
+func runHalt(t *testing.T, n uint32, cfg Config) (*Machine, Exit, string) {
+	t.Helper()
+	img, err := os.ReadFile("testdata/halt.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	cfg.SoC = ast2500.Config{RAMSize: 128 << 20, SCUUnlocked: true, Log: mmio.NewLog(&strings.Builder{})}
+	cfg.Console = func(b byte) { out.WriteByte(b) }
+	cfg.Boot = func(m *Machine) error {
+		m.SoC.WritePhys(ast2500.DRAMBase, img)
+		m.CPU.SetCPSR(arm.ModeSVC | 0x1C0)
+		m.CPU.SetReg(0, n)
+		m.CPU.SetPC(ast2500.DRAMBase)
+		return nil
+	}
+	if cfg.MaxInsns == 0 {
+		cfg.MaxInsns = 50e6
+	}
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exit, err := m.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, exit, out.String()
+}
+
+// Linux 6.9+ halts with "Power off not available: System halted instead"
+// and machine_halt's cpsid i; b . -- the state ends the run.
+func TestHaltLoopEndsRun(t *testing.T) {
+	m, exit, out := runHalt(t, 0, Config{})
+	if exit != ExitHalted {
+		t.Fatalf("exit %v, want halted; console %q", exit, out)
+	}
+	if !strings.Contains(out, "System halted instead\n") {
+		t.Errorf("console lost its last line: %q", out)
+	}
+	if m.CPU.Insns > 1e6 {
+		t.Errorf("ran %d instructions after halting", m.CPU.Insns)
+	}
+}
+
+// Printing the kernel's last words does not end a running program.
+func TestMagicTextDoesNotEndRun(t *testing.T) {
+	_, exit, out := runHalt(t, 1, Config{MaxInsns: 5e6})
+	if exit != ExitBudget {
+		t.Fatalf("exit %v, want budget (the program keeps running); console %q", exit, out)
+	}
+	if !strings.Contains(out, "reboot: Power down") {
+		t.Fatalf("console %q", out)
+	}
+}
+
+// A halted CPU with a watchdog armed waits (in skipped guest time) for the
+// watchdog, which resets the SoC; the reset is no software request.
+func TestHaltWithWatchdogResets(t *testing.T) {
+	m, exit, _ := runHalt(t, 2, Config{NoReboot: true})
+	if exit != ExitReset {
+		t.Fatalf("exit %v, want reset", exit)
+	}
+	if now := m.Clock.Now(); now < 2e9 || now > 2.1e9 {
+		t.Errorf("reset at guest %d ns, want the 2 s expiry", now)
+	}
+	if m.CPU.Insns > 1e6 {
+		t.Errorf("spun %d instructions instead of skipping to the expiry", m.CPU.Insns)
+	}
+	if r := m.LastReset(); r.WDT != 1 || r.Requested {
+		t.Errorf("reset cause %+v, want watchdog 1 timeout", r)
+	}
+}
+
+// WFI with IRQ and FIQ masked and no interrupt source enabled never wakes.
+func TestWFIMaskedHalts(t *testing.T) {
+	_, exit, _ := runHalt(t, 3, Config{})
+	if exit != ExitHalted {
+		t.Fatalf("exit %v, want halted", exit)
+	}
+}
+
+// FIQ unmasked but no source routed to FIQ: still halted.
+func TestHaltLoopFIQUnrouted(t *testing.T) {
+	_, exit, _ := runHalt(t, 5, Config{})
+	if exit != ExitHalted {
+		t.Fatalf("exit %v, want halted", exit)
+	}
+}
+
+// A system seen alive (it entered User mode) that then neither sleeps nor
+// enters User mode again for HangAfter is hung.
+func TestHungAfterSignsOfLife(t *testing.T) {
+	old := HangAfter
+	HangAfter = 50e6 // 50 ms of guest time
+	defer func() { HangAfter = old }()
+	m, exit, _ := runHalt(t, 4, Config{})
+	if exit != ExitHung {
+		t.Fatalf("exit %v, want hung", exit)
+	}
+	if now := m.Clock.Now(); now < 50e6 || now > 60e6 {
+		t.Errorf("hung declared at %d ns", now)
+	}
+}
+
+// A spin that never showed signs of an operating system (a boot loader
+// polling its console) is never taken for hung.
+func TestNoHangBeforeSignsOfLife(t *testing.T) {
+	old := HangAfter
+	HangAfter = 1e6
+	defer func() { HangAfter = old }()
+	_, exit, _ := runHalt(t, 1, Config{MaxInsns: 5e6})
+	if exit != ExitBudget {
+		t.Fatalf("exit %v, want budget", exit)
+	}
+}
