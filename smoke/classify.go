@@ -126,8 +126,9 @@ type Stage struct {
 }
 
 // DefaultPrompt matches a shell prompt at the end of the console output:
-// "ast2500emu:/# ", "root@romulus:~# " or a bare "# ".
-const DefaultPrompt = `(^|\s)(\S*|ast2500emu:.*)# $`
+// "ast2500emu:/# ", "root@romulus:~# " or a bare "# ", never a boot
+// loader's "## " (the shell stage also waits for init, see Session).
+const DefaultPrompt = `(^|\s)([^#\s]\S*|ast2500emu:.*)?# $`
 
 // Stages returns the built-in stage detectors, in boot order, with the
 // given shell prompt regexp.
