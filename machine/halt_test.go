@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
 	"github.com/ast2500emu/ast2500emu/mmio"
@@ -126,5 +127,43 @@ func TestNoHangBeforeSignsOfLife(t *testing.T) {
 	_, exit, _ := runHalt(t, 1, Config{MaxInsns: 5e6})
 	if exit != ExitBudget {
 		t.Fatalf("exit %v, want budget", exit)
+	}
+}
+
+// An unpaced guest idle with a quiet console waits in wall time once the
+// quiet stretch passes IdleWallAfter, instead of racing its timers.
+func TestIdleWaitsInWallTime(t *testing.T) {
+	var m *Machine
+	var tick func()
+	cfg := Config{IdleWallAfter: 100e6}
+	img, _ := os.ReadFile("testdata/halt.bin")
+	cfg.SoC = ast2500.Config{RAMSize: 128 << 20, SCUUnlocked: true, Log: mmio.NewLog(&strings.Builder{})}
+	cfg.Boot = func(mm *Machine) error {
+		mm.SoC.WritePhys(ast2500.DRAMBase, img)
+		mm.CPU.SetCPSR(arm.ModeSVC | 0x1C0)
+		mm.CPU.SetReg(0, 6)
+		mm.CPU.SetPC(ast2500.DRAMBase)
+		return nil
+	}
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := m.Clock.NewTimer("test", func() { tick() })
+	tick = func() {
+		if m.Clock.Now() >= 400e6 {
+			m.StopHere()
+			return
+		}
+		tm.SetAfter(50e6)
+	}
+	tm.SetAfter(50e6)
+	start := time.Now()
+	if exit, err := m.Run(); exit != ExitStopped || err != nil {
+		t.Fatalf("exit %v %v", exit, err)
+	}
+	// 100 ms of the 400 are free; the rest waits.
+	if wall := time.Since(start); wall < 250*time.Millisecond {
+		t.Errorf("400 ms of idle guest time took %v of wall time, want at least 250 ms", wall)
 	}
 }

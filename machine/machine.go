@@ -61,6 +61,14 @@ type Config struct {
 	MACPHY [2]bool
 	// MaxInsns stops the run after this many instructions (0: no limit).
 	MaxInsns uint64
+	// IdleWallAfter bounds free idle skipping in an unpaced run: once the
+	// console has been quiet (no output, no input) for this much guest
+	// time, idle waits last as long in wall time as in guest time, as if
+	// paced, until the console is active again. A guest idle at a prompt
+	// waiting for a person then no longer races its timers through days
+	// of guest time. 0: skip freely (deterministic runs, whose input
+	// comes at guest-determined points).
+	IdleWallAfter uint64
 }
 
 // Machine is a running AST2500 board.
@@ -71,16 +79,19 @@ type Machine struct {
 	Clock *vclock.Clock
 	Log   *mmio.Log
 
-	line      []byte   // current console line
-	recent    []string // the console's last lines (wording hints, halt.go)
-	sawPanic  bool
-	live      liveness
-	lastReset ResetCause
-	exit      atomic.Int32
-	exitSet   atomic.Bool
-	resetReq  int // watchdog index + 1 of a pending reset
-	net       netState
-	Resets    int // number of resets so far
+	line       []byte   // current console line
+	recent     []string // the console's last lines (wording hints, halt.go)
+	sawPanic   bool
+	live       liveness
+	lastReset  ResetCause
+	quietSince uint64    // guest ns of the last console activity
+	idleWall   time.Time // wall reference of the current quiet stretch
+	idleGuest  uint64    // its guest reference
+	exit       atomic.Int32
+	exitSet    atomic.Bool
+	resetReq   int // watchdog index + 1 of a pending reset
+	net        netState
+	Resets     int // number of resets so far
 
 	// ConsoleHook, when set, sees every console byte (smoke tests).
 	ConsoleHook func(b byte)
@@ -166,11 +177,20 @@ func (m *Machine) finish(e Exit) {
 // Input delivers console input from any goroutine.
 func (m *Machine) Input(p []byte) {
 	b := append([]byte(nil), p...)
-	m.Clock.Post(func() { m.SoC.UART[4].Receive(b) })
+	m.Clock.Post(func() {
+		m.consoleActive()
+		m.SoC.UART[4].Receive(b)
+	})
+}
+
+func (m *Machine) consoleActive() {
+	m.quietSince = m.Clock.Now()
+	m.idleWall = time.Time{}
 }
 
 // consoleByte receives UART5 output on the machine goroutine.
 func (m *Machine) consoleByte(b byte) {
+	m.consoleActive()
 	if m.cfg.Console != nil {
 		m.cfg.Console(b)
 	}
@@ -295,6 +315,14 @@ func (m *Machine) Run() (Exit, error) {
 			<-clk.WaitChan()
 			continue
 		}
+		if !m.cfg.Paced && m.cfg.IdleWallAfter > 0 && next-m.quietSince > m.cfg.IdleWallAfter {
+			if m.idleWall.IsZero() {
+				m.idleWall, m.idleGuest = time.Now(), clk.Now()
+			}
+			if m.waitWall(time.Duration(next-m.idleGuest) - time.Since(m.idleWall)) {
+				continue
+			}
+		}
 		if m.cfg.Paced {
 			wait := time.Duration(next-guestStart) - time.Since(wallStart)
 			if wait > 0 {
@@ -311,6 +339,21 @@ func (m *Machine) Run() (Exit, error) {
 		}
 		clk.SkipTo(next)
 	}
+}
+
+// waitWall waits d of wall time or until host input or Stop; it reports
+// whether the wait was cut short.
+func (m *Machine) waitWall(d time.Duration) bool {
+	if d <= 0 {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-m.Clock.WaitChan():
+	case <-t.C:
+	}
+	return m.Clock.Pending() || m.exitSet.Load()
 }
 
 // pace keeps a paced run's reference point from drifting: when the CPU

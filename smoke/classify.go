@@ -20,6 +20,11 @@ const (
 	Segv     Class = "segv"     // a user program died of SIGSEGV
 	Ended    Class = "ended"    // the guest powered off, halted or reset before the script finished
 	Emulator Class = "emulator" // an internal emulator fault
+
+	// Outcomes that are not the guest's: the run could not start or
+	// finish on the host.
+	Usage     Class = "usage" // bad flags, script or input files (exit 2)
+	HostError Class = "error" // a host error, e.g. a report or the flash image could not be written (exit 1)
 )
 
 // Classes lists the failure classes in exit-code order.
@@ -33,7 +38,7 @@ const (
 )
 
 var exitCodes = map[Class]int{
-	Pass: 0, Timeout: 3, Panic: 4, Oops: 5, Stall: 6, Sigill: 7, Segv: 8, Ended: 9, Emulator: 10,
+	Pass: 0, HostError: ExitError, Usage: ExitUsage, Timeout: 3, Panic: 4, Oops: 5, Stall: 6, Sigill: 7, Segv: 8, Ended: 9, Emulator: 10,
 }
 
 // ExitCode is the process exit status for a class.
@@ -82,7 +87,7 @@ func ParseClass(s string) (Class, error) {
 func ExitCodeTable() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%3d  %-9s %s\n", 0, "pass", Pass.Describe())
-	fmt.Fprintf(&b, "%3d  %-9s %s\n", ExitError, "error", "host error (e.g. a report could not be written)")
+	fmt.Fprintf(&b, "%3d  %-9s %s\n", ExitError, "error", "host error (e.g. a report or the --mtd-writable flash could not be written)")
 	fmt.Fprintf(&b, "%3d  %-9s %s\n", ExitUsage, "usage", "bad flags, script or input files")
 	cs := append([]Class(nil), Classes...)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].ExitCode() < cs[j].ExitCode() })

@@ -101,6 +101,7 @@ type Session struct {
 	from int    // expect matching starts here in line
 	esc  int    // 0 none, 1 after ESC, 2 in CSI
 	tail []string
+	con  []byte // the console, the last ConsoleKeep bytes
 
 	class   Class
 	matched string
@@ -116,6 +117,10 @@ type Session struct {
 
 // TailLines is how many console lines a Result keeps.
 const TailLines = 60
+
+// ConsoleKeep bounds the console a Result keeps (JUnit system-out): past
+// it, the older half is dropped.
+const ConsoleKeep = 1 << 20
 
 // NewSession prepares a session; call Start on the machine goroutine (or
 // before the machine runs).
@@ -303,6 +308,10 @@ func (s *Session) Feed(b byte) {
 	if s.cfg.Console != nil {
 		s.cfg.Console.Write([]byte{b})
 	}
+	if len(s.con) >= ConsoleKeep {
+		s.con = append(s.con[:0], s.con[ConsoleKeep/2:]...)
+	}
+	s.con = append(s.con, b)
 	switch s.esc {
 	case 1:
 		if b == '[' {
@@ -486,6 +495,7 @@ type Result struct {
 	Exit    string // how the machine stopped
 	Stack   string // emulator faults
 	Tail    []string
+	Console string // the console (the last ConsoleKeep bytes at most)
 }
 
 // Finish decides the outcome once the machine has stopped (exit says
@@ -523,6 +533,7 @@ func (s *Session) Finish(exit string, guestNs, insns uint64) Result {
 		Class: s.class, Matched: s.matched, Reason: s.reason,
 		Stages: append([]StageResult(nil), s.sres...), Steps: append([]StepResult(nil), s.steps...),
 		End: *s.markLast(), Exit: exit, Stack: s.stack, Tail: append([]string(nil), tail...),
+		Console: string(s.con),
 	}
 }
 

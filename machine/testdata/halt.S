@@ -11,6 +11,7 @@
  *   4  switch to User mode with interrupts unmasked and spin (no sleep,
  *      no further User entries: a dead system once seen alive)
  *   5  cpsie f; b .  with no FIQ source routed (still halted)
+ *   6  cpsie i, then wfi for ever: idle, waiting for an interrupt
  * UART5 (0x1E784000) is polled: LSR (0x14) bit 5 THRE before each byte.
  * Watchdog 1 (0x1E785000): reload 0x04, restart 0x08 (magic 0x4755),
  * control 0x0c (bit 0 enable, bit 1 reset system).
@@ -48,6 +49,8 @@ dispatch:
 	beq	user
 	cmp	r8, #5
 	beq	fiqon
+	cmp	r8, #6
+	beq	idle
 halt:
 	cpsid	i
 	b	.
@@ -69,6 +72,10 @@ sleep:
 user:
 	msr	cpsr_c, #0x10
 	b	.
+idle:
+	cpsie	i
+1:	mcr	p15, 0, r0, c7, c0, 4
+	b	1b
 fiqon:
 	cpsie	f
 	b	.
