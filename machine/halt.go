@@ -64,7 +64,8 @@ func (l *liveness) reset(now uint64, sleeps, users uint64) {
 // guest is hung.
 func (m *Machine) observe() bool {
 	c, l, now := m.CPU, &m.live, m.Clock.Now()
-	if c.Sleeps != l.sleeps || c.UserEntries != l.users {
+	if c.Sleeps != l.sleeps || c.UserEntries != l.users || c.Halted() {
+		// Asleep in WFI counts as alive: an idle skip may be long.
 		l.sleeps, l.users, l.lastLife, l.os = c.Sleeps, c.UserEntries, now, true
 		return false
 	}
@@ -135,6 +136,9 @@ type ResetCause struct {
 	// watchdog expiring because nobody kicked it.
 	Requested bool
 	TimeoutUs uint32
+	// BeforeUser is true when the boot that reset never entered User
+	// mode: it failed before user space (a kernel panic before init).
+	BeforeUser bool
 }
 
 // RequestedReset is the longest watchdog timeout still taken for a
@@ -146,5 +150,5 @@ func (m *Machine) LastReset() ResetCause { return m.lastReset }
 
 func (m *Machine) noteReset(wdt int) {
 	r := m.SoC.WDT[wdt].Reload()
-	m.lastReset = ResetCause{WDT: wdt + 1, Requested: r < RequestedReset, TimeoutUs: r}
+	m.lastReset = ResetCause{WDT: wdt + 1, Requested: r < RequestedReset, TimeoutUs: r, BeforeUser: m.CPU.UserEntries == m.bootUsers}
 }

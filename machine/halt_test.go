@@ -167,3 +167,38 @@ func TestIdleWaitsInWallTime(t *testing.T) {
 		t.Errorf("400 ms of idle guest time took %v of wall time, want at least 250 ms", wall)
 	}
 }
+
+// A guest that resets again and again without ever reaching User mode
+// (a kernel panicking before init with panic=-1) ends after MaxBootLoop.
+func TestBootLoopEnds(t *testing.T) {
+	m, exit, _ := runHalt(t, 2, Config{MaxBootLoop: 3})
+	if exit != ExitBootLoop || m.Resets != 2 || !m.LastReset().BeforeUser {
+		t.Fatalf("exit %v after %d resets (%+v), want boot-loop on the third", exit, m.Resets, m.LastReset())
+	}
+}
+
+// A guest asleep in WFI through a long idle skip is not hung.
+func TestLongIdleIsNotHung(t *testing.T) {
+	old := HangAfter
+	HangAfter = 1e9
+	defer func() { HangAfter = old }()
+	var m *Machine
+	img, _ := os.ReadFile("testdata/halt.bin")
+	cfg := Config{SoC: ast2500.Config{RAMSize: 128 << 20, SCUUnlocked: true, Log: mmio.NewLog(&strings.Builder{})}}
+	cfg.Boot = func(mm *Machine) error {
+		mm.SoC.WritePhys(ast2500.DRAMBase, img)
+		mm.CPU.SetCPSR(arm.ModeSVC | 0x1C0)
+		mm.CPU.SetReg(0, 6)
+		mm.CPU.SetPC(ast2500.DRAMBase)
+		return nil
+	}
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Clock.NewTimer("wake", func() {}).SetAfter(5e9) // a timer event mid-sleep, no interrupt
+	m.Clock.NewTimer("end", m.StopHere).SetAfter(10e9)
+	if exit, _ := m.Run(); exit != ExitStopped {
+		t.Fatalf("exit %v, want stopped", exit)
+	}
+}

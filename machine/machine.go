@@ -33,10 +33,11 @@ const (
 	ExitHalted               // the CPU halted for good (see halt.go)
 	ExitBudget               // the instruction budget ran out
 	ExitHung                 // the guest stopped making progress (see halt.go)
+	ExitBootLoop             // MaxBootLoop boots in a row reset before reaching User mode
 )
 
 func (e Exit) String() string {
-	return [...]string{"power-off", "reset", "stopped", "halted", "budget", "hung"}[e]
+	return [...]string{"power-off", "reset", "stopped", "halted", "budget", "hung", "boot-loop"}[e]
 }
 
 // Config describes a machine.
@@ -69,6 +70,12 @@ type Config struct {
 	// of guest time. 0: skip freely (deterministic runs, whose input
 	// comes at guest-determined points).
 	IdleWallAfter uint64
+	// MaxBootLoop ends the run when this many boots in a row reset
+	// without their CPU ever entering User mode: a kernel that
+	// panics before init with panic=-1 (the bundled aspeed_g5_defconfig
+	// kernel's CONFIG_PANIC_TIMEOUT) asks for a reset every boot, for
+	// ever. 0: no limit (the hardware's behaviour).
+	MaxBootLoop int
 }
 
 // Machine is a running AST2500 board.
@@ -84,6 +91,8 @@ type Machine struct {
 	sawPanic   bool
 	live       liveness
 	lastReset  ResetCause
+	loopResets int       // resets in a row of boots that never entered User mode
+	bootUsers  uint64    // CPU.UserEntries when the current boot started
 	quietSince uint64    // guest ns of the last console activity
 	idleWall   time.Time // wall reference of the current quiet stretch
 	idleGuest  uint64    // its guest reference
@@ -218,6 +227,7 @@ func (m *Machine) reset() error {
 		return err
 	}
 	m.live.reset(m.Clock.Now(), m.CPU.Sleeps, m.CPU.UserEntries)
+	m.bootUsers = m.CPU.UserEntries
 	return nil
 }
 
@@ -228,6 +238,10 @@ const (
 	DefaultPsPerInsn = 6000
 	// DefaultIOAccessNs is the cost of one device register access.
 	DefaultIOAccessNs = 200
+	// DefaultIdleWallAfter is the quiet stretch of guest time after which
+	// an unpaced, non-deterministic run's idle waits take wall time (see
+	// Config.IdleWallAfter).
+	DefaultIdleWallAfter = 10e9
 )
 
 // maxSlice bounds a CPU slice so host input and Stop are noticed quickly.
@@ -251,6 +265,14 @@ func (m *Machine) Run() (Exit, error) {
 			m.noteReset(wdt)
 			if m.cfg.NoReboot {
 				return ExitReset, nil
+			}
+			if m.lastReset.BeforeUser {
+				m.loopResets++
+			} else {
+				m.loopResets = 0
+			}
+			if m.cfg.MaxBootLoop > 0 && m.loopResets >= m.cfg.MaxBootLoop {
+				return ExitBootLoop, nil
 			}
 			if err := m.reset(); err != nil {
 				return ExitReset, fmt.Errorf("reset: %w", err)

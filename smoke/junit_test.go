@@ -180,7 +180,7 @@ func TestJUnitSchemas(t *testing.T) {
 	s.Start()
 	feed(s, e, "ok\r\n")
 	passed := NewReport(s.Finish("stopped", e.now, e.insns), Meta{Version: "v", Start: time.Unix(1700000000, 0)})
-	usage := UsageReport("--jobs 0: want at least 1", Meta{Version: "v"})
+	usage := NotRun(Usage, "--jobs 0: want at least 1", Meta{Version: "v"})
 	for _, r := range []Report{failed, passed, usage} {
 		var b bytes.Buffer
 		if err := r.WriteJUnit(&b); err != nil {

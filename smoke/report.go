@@ -68,13 +68,14 @@ func (m Meta) stamp() (time.Time, string, string) {
 	return t, t.Format(time.RFC3339), host
 }
 
-// UsageReport is the report of a run refused before it started (class
-// usage): CI reporters still find a report naming the problem.
-func UsageReport(reason string, m Meta) Report {
+// NotRun is the report of a run refused before it started (class Usage)
+// or lost to a host error (class HostError): CI reporters still find a
+// report naming the problem.
+func NotRun(c Class, reason string, m Meta) Report {
 	t, ts, host := m.stamp()
 	return Report{
 		Format: ReportFormat, Version: m.Version, Timestamp: ts, Hostname: host, start: t,
-		Name: m.Name, Result: "fail", Class: string(Usage), ExitCode: Usage.ExitCode(), Reason: reason,
+		Name: m.Name, Result: "fail", Class: string(c), ExitCode: c.ExitCode(), Reason: reason,
 		Machine: m.Machine, Kernel: m.Kernel, DTB: m.DTB, Initrd: m.Initrd, Seed: m.Seed, Args: m.Args,
 		Exit: "not started", Stages: []StageResult{}, Steps: []StepResult{},
 	}

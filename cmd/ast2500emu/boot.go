@@ -196,12 +196,13 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 			UARTTxCharNs: 1000,
 			Log:          log,
 		},
-		Attach:   attach,
-		Boot:     boot,
-		NoReboot: o.noReboot,
-		Console:  console,
-		Net:      netCfg,
-		MACPHY:   phy,
+		Attach:      attach,
+		Boot:        boot,
+		NoReboot:    o.noReboot,
+		MaxBootLoop: bootLoopLimit,
+		Console:     console,
+		Net:         netCfg,
+		MACPHY:      phy,
 	}
 	return cfg, nil
 }
@@ -337,6 +338,9 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			default:
 				return usage("--pace %s: want on, off or auto", o.pace)
 			}
+			if !cfg.Paced {
+				cfg.IdleWallAfter = machine.DefaultIdleWallAfter
+			}
 			m, err := machine.New(cfg)
 			if err != nil {
 				var ie *loader.InputError
@@ -367,7 +371,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				pprof.StartCPUProfile(pf)
 				defer pprof.StopCPUProfile()
 			}
-			restore := con.start(m)
+			restore := con.start(m, o.machine, o.statusWhat())
 			start := time.Now()
 			exit, err := m.Run()
 			endDebug(int(exit))
@@ -380,16 +384,12 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			close(sig)
 			restore()
 			if serr := o.flash.save(); serr != nil && err == nil {
-				err = serr
+				err = hostError{serr}
 			}
 			if err != nil {
 				return err
 			}
-			switch exit {
-			case machine.ExitPowerOff, machine.ExitReset, machine.ExitStopped, machine.ExitHalted:
-				return nil
-			}
-			return exitError{1}
+			return bootExit(m, exit)
 		},
 	}
 	o.register(cmd)

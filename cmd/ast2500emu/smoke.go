@@ -320,7 +320,7 @@ func (o *smokeOptions) usageReport(err error, args []string) error {
 		return err
 	}
 	now := time.Now()
-	rep := smoke.UsageReport(err.Error(), smoke.Meta{Version: versionString(), Name: "usage", Machine: o.boot.machine, Seed: o.boot.seed, Start: now, Args: args})
+	rep := smoke.NotRun(smoke.Usage, err.Error(), smoke.Meta{Version: versionString(), Name: "usage", Machine: o.boot.machine, Seed: o.boot.seed, Start: now, Args: args})
 	if o.report != "" {
 		if werr := rep.WriteJSON(o.report); werr != nil {
 			fmt.Fprintln(os.Stderr, "ast2500emu smoke: --report:", werr)
@@ -447,20 +447,22 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 	if tty && len(ks) == 1 {
 		fmt.Fprint(os.Stderr, "\r\033[K")
 	}
-	for _, err := range errs {
-		var ue usageError
-		if errors.As(err, &ue) {
-			return err
-		}
+	if len(ks) == 1 && errs[0] != nil {
+		return errs[0]
 	}
 	code := 0
 	for i, r := range reps {
 		if errs[i] != nil {
+			// The run did not happen (or its results were lost): a row
+			// in the summary and a report, as for any run.
 			fmt.Fprintln(os.Stderr, "ast2500emu smoke:", errs[i])
-			if code == 0 {
-				code = smoke.ExitError
+			c := smoke.HostError
+			var ue usageError
+			if errors.As(errs[i], &ue) {
+				c = smoke.Usage
 			}
-			continue
+			r = smoke.NotRun(c, errs[i].Error(), smoke.Meta{Version: versionString(), Name: runName(o.name, ks[i], i, len(ks)), Machine: o.boot.machine, Kernel: ks[i]})
+			reps[i] = r
 		}
 		if code == 0 && r.ExitCode != 0 {
 			code = r.ExitCode
@@ -468,13 +470,55 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 	}
 	if len(ks) > 1 {
 		smoke.Summary(os.Stdout, reps)
-	} else if errs[0] == nil {
+	} else {
 		fmt.Println(resultLine(reps[0]))
+		if reps[0].Class == string(smoke.Timeout) {
+			fmt.Print(stallLines(reps[0]))
+		}
 	}
 	if code != 0 {
 		return exitError{code}
 	}
 	return nil
+}
+
+// stallLines says what a timed-out run was waiting for, and the console's
+// last lines.
+func stallLines(r smoke.Report) string {
+	var b strings.Builder
+	for _, st := range r.Steps {
+		if st.Status == smoke.StepFailed {
+			fmt.Fprintf(&b, "  waiting for: step %d, %s %s\n", st.Index, st.Kind, st.Arg)
+		}
+	}
+	tail := r.ConsoleTail
+	for len(tail) > 0 && strings.TrimSpace(tail[len(tail)-1]) == "" {
+		tail = tail[:len(tail)-1]
+	}
+	if len(tail) > 8 {
+		tail = tail[len(tail)-8:]
+	}
+	if len(tail) > 0 {
+		b.WriteString("  last console lines:\n")
+		for _, l := range tail {
+			b.WriteString("  | " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// runName names run idx of total in reports.
+func runName(name, kernel string, idx, total int) string {
+	if name == "" {
+		name = "bundled"
+		if kernel != "" {
+			name = filepath.Base(kernel)
+		}
+	}
+	if total > 1 {
+		name = fmt.Sprintf("%d-%s", idx+1, name)
+	}
+	return name
 }
 
 func resultLine(r smoke.Report) string {
@@ -513,16 +557,8 @@ func outPath(path string, n, total int, ext string) string {
 func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, total int, prog func(smoke.Progress), register func(*machine.Machine) bool) (rep smoke.Report, err error) {
 	bo := o.boot
 	bo.kernel = kernel
-	name := o.name
-	if name == "" {
-		name = "bundled"
-		if kernel != "" {
-			name = filepath.Base(kernel)
-		}
-	}
-	if total > 1 {
-		name = fmt.Sprintf("%d-%s", idx+1, name)
-	}
+	bo.pcap = outPath(o.boot.pcap, idx+1, total, ".pcap") // one capture per run
+	name := runName(o.name, kernel, idx, total)
 	meta := smoke.Meta{Version: versionString(), Initrd: bo.initrd, Start: time.Now(), Args: os.Args, Name: name, Machine: bo.machine, Kernel: kernel, DTB: bo.dtb, Seed: bo.seed, Deterministic: o.det}
 	if kernel == "" {
 		meta.Kernel = "bundled"
@@ -571,6 +607,9 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		// does; a deterministic run has none.
 		cfg.Paced = bo.pace == "on" || bo.pace == "auto" && bo.realPeers()
 		cfg.MaxInsns = o.budgetInsns
+		if !o.det && !cfg.Paced {
+			cfg.IdleWallAfter = machine.DefaultIdleWallAfter
+		}
 		m, merr := machine.New(cfg)
 		if merr != nil {
 			var ie *loader.InputError
@@ -587,7 +626,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		}
 		defer func() {
 			if serr := bo.flash.save(); serr != nil && err == nil {
-				err = serr
+				err = hostError{serr}
 			}
 		}()
 		// Debugging and tracing flags (--gdb, --trace-insn, --trace-calls,
@@ -613,7 +652,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 	}()
 	if flush != nil {
 		if ferr := flush(); ferr != nil && err == nil {
-			err = fmt.Errorf("--console-log: %v", ferr)
+			err = hostError{fmt.Errorf("--console-log: %v", ferr)}
 		}
 	}
 	if err != nil {
@@ -622,12 +661,12 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 	rep = smoke.NewReport(res, meta)
 	if path := outPath(o.report, idx+1, total, ".json"); path != "" {
 		if werr := rep.WriteJSON(path); werr != nil {
-			return rep, fmt.Errorf("--report: %v", werr)
+			return rep, hostError{fmt.Errorf("--report: %v", werr)}
 		}
 	}
 	if path := outPath(o.junit, idx+1, total, ".xml"); path != "" {
 		if werr := rep.WriteJUnitFile(path); werr != nil {
-			return rep, fmt.Errorf("--junit: %v", werr)
+			return rep, hostError{fmt.Errorf("--junit: %v", werr)}
 		}
 	}
 	return rep, nil
