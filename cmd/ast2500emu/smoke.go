@@ -396,6 +396,12 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 	if jobs > len(ks) {
 		jobs = len(ks)
 	}
+	// Debugging and tracing flags (--gdb, --trace-insn, --trace-calls,
+	// --profile) work in a smoke run as in boot; their output files would
+	// be overwritten by every run of a matrix.
+	if len(ks) > 1 && o.boot.debug.active() {
+		return usage("--gdb, --trace-insn, --trace-calls and --profile apply to a single run, not a matrix of %d", len(ks))
+	}
 	if o.consoleLog == "-" && len(ks) > 1 {
 		return usage("--console-log -: only for a single run")
 	}
@@ -629,13 +635,6 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 				err = hostError{serr}
 			}
 		}()
-		// Debugging and tracing flags (--gdb, --trace-insn, --trace-calls,
-		// --profile) work in a smoke run as in boot; their output files
-		// would be overwritten by every run of a matrix.
-		if total > 1 && bo.debug.active() {
-			err = usage("--gdb, --trace-insn, --trace-calls and --profile apply to a single run, not a matrix of %d", total)
-			return
-		}
 		endDebug, derr := bo.debug.attach(m)
 		if derr != nil {
 			err = derr

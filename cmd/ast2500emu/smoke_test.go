@@ -56,6 +56,12 @@ func TestSmokeUsage(t *testing.T) {
 	kernels := filepath.Join(dir, "kernels")
 	zimage, _ := filepath.Abs("../../guest/images/zImage")
 	os.WriteFile(kernels, []byte(zimage+"\n"+zimage+"\n"), 0o644)
+	comments := filepath.Join(dir, "comments")
+	os.WriteFile(comments, []byte("# nothing\n\n  # here\n"), 0o644)
+	garbage := filepath.Join(dir, "garbage.img")
+	os.WriteFile(garbage, bytes.Repeat([]byte{0x5a}, 8192), 0o644)
+	badList := filepath.Join(dir, "bad-list")
+	os.WriteFile(badList, []byte(zimage+"\n# then\n"+garbage+"\n"), 0o644)
 	for _, c := range []struct {
 		args []string
 		want string
@@ -69,10 +75,39 @@ func TestSmokeUsage(t *testing.T) {
 		{[]string{"--kernel", filepath.Join(dir, "nope")}, "does not exist"},
 		{[]string{"--jobs", "0"}, "--jobs"},
 		{[]string{"--kernel-list", kernels, "--profile", filepath.Join(dir, "p")}, "apply to a single run, not a matrix of 2"},
+		{[]string{"--expect", ""}, "empty pattern"},
+		{[]string{"--timeout", "-1s"}, "--timeout -1s: negative"},
+		{[]string{"--step-timeout", "-5m"}, "--step-timeout"},
+		{[]string{"--step-guest-timeout", "-1m"}, "--step-guest-timeout"},
+		{[]string{"--budget-guest", "-2s"}, "--budget-guest"},
+		{[]string{"--login", ":pw"}, "--login"},
+		{[]string{"--kernel-list", comments}, "no kernels"},
+		{[]string{"--kernel-list", badList}, "kernel-list " + badList + ":3"},
 	} {
 		code, out := runSmoke(t, exe, c.args...)
 		if code != 2 || !strings.Contains(out, c.want) {
 			t.Errorf("%v: exit %d, output %q; want 2 and %q", c.args, code, out, c.want)
+		}
+		if strings.Contains(out, "Booting Linux") || strings.Contains(out, "RESULT") {
+			t.Errorf("%v: ran a guest before refusing: %q", c.args, out)
+		}
+	}
+	// A usage error still writes the reports, class usage, also when the
+	// bad flag comes before --report (flag parsing stops there).
+	for _, args := range [][]string{
+		{"--jobs", "0", "--report", filepath.Join(dir, "u.json"), "--junit", filepath.Join(dir, "u.xml")},
+		{"--expect", "", "--report", filepath.Join(dir, "u.json"), "--junit", filepath.Join(dir, "u.xml")},
+	} {
+		os.Remove(filepath.Join(dir, "u.json"))
+		os.Remove(filepath.Join(dir, "u.xml"))
+		if code, out := runSmoke(t, exe, args...); code != 2 {
+			t.Fatalf("%v: exit %d: %s", args, code, out)
+		}
+		if r := readReport(t, filepath.Join(dir, "u.json")); r.Class != "usage" || r.ExitCode != 2 || r.Format == 0 || r.Timestamp == "" || r.Reason == "" {
+			t.Errorf("%v: usage report %+v", args, r)
+		}
+		if x, err := os.ReadFile(filepath.Join(dir, "u.xml")); err != nil || !strings.Contains(string(x), `type="usage"`) {
+			t.Errorf("%v: usage JUnit %v %s", args, err, x)
 		}
 	}
 }
@@ -124,7 +159,7 @@ func TestSmokeBundledGuest(t *testing.T) {
 				t.Errorf("--profile in smoke: %v\n%s", err, prof)
 			}
 			r := readReport(t, p("pass.json"))
-			if r.Result != "pass" || r.Class != "" || r.Version != Version || r.Instructions == 0 || r.GuestNs == 0 || r.WallS <= 0 {
+			if r.Result != "pass" || r.Class != "" || r.Version == "" || r.Instructions == 0 || r.GuestNs == 0 || r.WallS <= 0 {
 				t.Errorf("report: %+v", r)
 			}
 			reached := map[string]bool{}
