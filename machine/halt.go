@@ -20,12 +20,14 @@ package machine
 // watchdog resets the SoC, as the hardware would.
 //
 // A dead system is the other end state: a panic with panic_timeout=0
-// spins in mdelay() with interrupts on for ever (kernel/panic.c), a hard
+// spins in mdelay() with interrupts on for ever (kernel/panic.c: "cpsie i"
+// then the mdelay loop at panic+0x2dc in the bundled vmlinux), a hard
 // lockup spins with them off. Neither sleeps nor runs programs. Once the
-// guest has shown it is an operating system (it slept in WFI or entered
-// User mode since the last reset), HangAfter of guest time with neither
-// is a hang. Boot loaders that poll the console (U-Boot's prompt) never
-// sleep nor enter User mode, so they are never taken for hung.
+// guest has shown it is an operating system (it slept in WFI, entered
+// User mode or ran with IRQs enabled since the last reset), HangAfter of
+// guest time without a WFI or a User-mode entry is a hang. Boot loaders
+// that poll the console (U-Boot's prompt) do none of these, so they are
+// never taken for hung.
 
 import (
 	"encoding/binary"
@@ -68,6 +70,12 @@ func (m *Machine) observe() bool {
 		// Asleep in WFI counts as alive: an idle skip may be long.
 		l.sleeps, l.users, l.lastLife, l.os = c.Sleeps, c.UserEntries, now, true
 		return false
+	}
+	if !c.I {
+		// Interrupts enabled: an operating system (boot loaders poll
+		// with them masked). A kernel that panics before it ever idled
+		// (panic=0 spins in mdelay with interrupts on) is caught so.
+		l.os = true
 	}
 	return l.os && HangAfter > 0 && now-l.lastLife >= HangAfter
 }
@@ -143,7 +151,7 @@ type ResetCause struct {
 
 // RequestedReset is the longest watchdog timeout still taken for a
 // software restart request.
-const RequestedReset = 100000 // 100 ms in 1 MHz ticks
+const RequestedReset = 1000000 // 1 s in 1 MHz ticks: Linux arms 128 ms to restart, and its watchdog timeouts are whole seconds
 
 // LastReset returns the cause of the last watchdog reset.
 func (m *Machine) LastReset() ResetCause { return m.lastReset }

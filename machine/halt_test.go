@@ -119,7 +119,7 @@ func TestHungAfterSignsOfLife(t *testing.T) {
 }
 
 // A spin that never showed signs of an operating system (a boot loader
-// polling its console) is never taken for hung.
+// polling its console with interrupts masked) is never taken for hung.
 func TestNoHangBeforeSignsOfLife(t *testing.T) {
 	old := HangAfter
 	HangAfter = 1e6
