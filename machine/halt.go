@@ -32,6 +32,8 @@ package machine
 import (
 	"encoding/binary"
 	"strings"
+
+	"github.com/ast2500emu/ast2500emu/cpu/arm"
 )
 
 // HangAfter is the guest time without a WFI or a switch to User mode
@@ -41,13 +43,16 @@ var HangAfter uint64 = 30e9
 
 // haltDrain is how much guest time a halted machine runs on so that
 // device events in flight (the UART shifting out the last line) finish.
+// A stuck CPU retires no more instructions (nothing can change what it
+// does), and the run ends exactly haltDrain after it got stuck, so the
+// final instruction count and guest time do not depend on which timers
+// (a profiler's, say) happen to be armed.
 const haltDrain = 10e6
 
-// Instruction encodings of a branch to itself.
-const (
-	armBranchSelf   = 0xeafffffe // b .
-	thumbBranchSelf = 0xe7fe     // b .
-)
+// Thumb "b ." (the CPU ends its slice on the ARM one, arm.BranchSelf, so
+// that is seen at an exact instruction count; the Thumb one at the end of
+// the slice).
+const thumbBranchSelf = 0xe7fe
 
 // liveness follows the CPU's signs of life.
 type liveness struct {
@@ -95,7 +100,7 @@ func (m *Machine) stuck() bool {
 	if c.Thumb() {
 		return c.ReadVirt(c.PC(), b[:2]) && binary.LittleEndian.Uint16(b[:]) == thumbBranchSelf
 	}
-	return c.ReadVirt(c.PC(), b[:]) && binary.LittleEndian.Uint32(b[:]) == armBranchSelf
+	return c.ReadVirt(c.PC(), b[:]) && binary.LittleEndian.Uint32(b[:]) == arm.BranchSelf
 }
 
 // watchdogArmed reports whether a watchdog will reset the SoC.

@@ -9,6 +9,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
 	"github.com/ast2500emu/ast2500emu/mmio"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
+	"github.com/ast2500emu/ast2500emu/vclock"
 )
 
 // runHalt runs scenario n of testdata/halt.S (see its header) on a bare
@@ -55,6 +56,21 @@ func TestHaltLoopEndsRun(t *testing.T) {
 	}
 	if m.CPU.Insns > 1e6 {
 		t.Errorf("ran %d instructions after halting", m.CPU.Insns)
+	}
+}
+
+// The halt is seen at the exact instruction of the first "b .", and the
+// run ends haltDrain later, whatever timers slice the CPU's time (a
+// profiler's sampling timer must not change the counts).
+func TestHaltExactWithTimers(t *testing.T) {
+	m1, exit1, _ := runHalt(t, 5, Config{})
+	m2, exit2, _ := runHalt(t, 5, Config{Attach: func(s *ast2500.SoC) {
+		var tm *vclock.Timer
+		tm = s.Clock().NewTimer("sampler", func() { tm.SetAfter(7000) })
+		tm.SetAfter(7000)
+	}})
+	if exit1 != ExitHalted || exit2 != ExitHalted || m1.CPU.Insns != m2.CPU.Insns || m1.Clock.Now() != m2.Clock.Now() {
+		t.Errorf("plain run %v at %d insns %d ns; with a sampler %v at %d insns %d ns", exit1, m1.CPU.Insns, m1.Clock.Now(), exit2, m2.CPU.Insns, m2.Clock.Now())
 	}
 }
 

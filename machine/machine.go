@@ -282,6 +282,7 @@ func (m *Machine) Run() (Exit, error) {
 		}
 		if m.dbg != nil && m.dbg.haltReq.Load() {
 			m.debugStop()
+			m.live.stuckSince = 0 // the debugger may have changed the CPU
 			continue
 		}
 		clk.RunPosted()
@@ -292,44 +293,45 @@ func (m *Machine) Run() (Exit, error) {
 			// it before the CPU runs another slice.
 			continue
 		}
-		if m.cfg.MaxInsns != 0 && c.Insns >= m.cfg.MaxInsns {
-			return ExitBudget, nil
-		}
-		budget := uint64(maxSlice)
-		next, haveNext := clk.Next()
-		if haveNext {
-			if n := clk.InsnsUntil(next); n < budget {
-				budget = n
-			}
-		}
-		if m.cfg.MaxInsns != 0 && m.cfg.MaxInsns-c.Insns < budget {
-			budget = m.cfg.MaxInsns - c.Insns
-		}
-		c.Run(budget)
-		if m.cfg.Paced {
-			m.pace(&wallStart, guestStart)
-		}
-		if m.observe() && !m.watchdogArmed() {
-			m.finish(ExitHung)
-			continue
-		}
-		stuck := m.stuck()
+		stuck := m.live.stuckSince != 0
 		if !stuck {
-			m.live.stuckSince = 0
-			if !c.Halted() {
+			if m.cfg.MaxInsns != 0 && c.Insns >= m.cfg.MaxInsns {
+				return ExitBudget, nil
+			}
+			budget := uint64(maxSlice)
+			next, haveNext := clk.Next()
+			if haveNext {
+				if n := clk.InsnsUntil(next); n < budget {
+					budget = n
+				}
+			}
+			if m.cfg.MaxInsns != 0 && m.cfg.MaxInsns-c.Insns < budget {
+				budget = m.cfg.MaxInsns - c.Insns
+			}
+			c.Run(budget)
+			if m.cfg.Paced {
+				m.pace(&wallStart, guestStart)
+			}
+			if m.observe() && !m.watchdogArmed() {
+				m.finish(ExitHung)
 				continue
 			}
-		} else if m.live.stuckSince == 0 {
-			m.live.stuckSince = clk.Now()
+			if stuck = m.stuck(); stuck {
+				m.live.stuckSince = max(clk.Now(), 1)
+			} else if !c.Halted() {
+				continue
+			}
 		}
 		// Idle in WFI, or stuck: jump to the next event, or wait for
-		// input. A stuck CPU with no watchdog armed has halted for good:
-		// the events of the next haltDrain still run, then the run ends.
+		// input. A stuck CPU runs no more; with no watchdog armed it has
+		// halted for good: the events of the next haltDrain still run,
+		// then the run ends.
 		if m.exitSet.Load() || m.resetReq != 0 || clk.Pending() {
 			continue
 		}
-		next, haveNext = clk.Next()
+		next, haveNext := clk.Next()
 		if stuck && !m.watchdogArmed() && (!haveNext || next > m.live.stuckSince+haltDrain) {
+			clk.SkipTo(m.live.stuckSince + haltDrain)
 			m.finish(m.haltExit())
 			continue
 		}

@@ -101,6 +101,7 @@ type CPU struct {
 	// mode: the machine reads them to tell a live system (one that idles
 	// or runs programs) from a dead one (a panic loop, a lockup).
 	Sleeps, UserEntries uint64
+	selfLoop            uint32 // address+1 of the last "b ." entered (opBSelf)
 
 	bus   Bus
 	robus ROPager
@@ -169,6 +170,7 @@ func (c *CPU) Reset() {
 	c.excl = exclusiveMonitor{}
 	c.cycles = cycleCounter{}
 	c.halted, c.event = false, false
+	c.selfLoop = 0
 	c.tlb = &c.tlbs[0]
 	c.updateFast()
 	c.flushTLB()
