@@ -268,7 +268,7 @@ func TestSmokeBundledGuest(t *testing.T) {
 		t.Run("matrix", func(t *testing.T) {
 			t.Parallel()
 			code, out := runSmoke(t, exe, append(common, "--script", script, "--kernel-list", kernels, "--initrd", initrd, "--jobs", "2",
-				"--report", p("matrix.json"), "--junit", p("matrix")+"/", "--console-log", p("matrix.log"))...)
+				"--report", p("matrix.json"), "--junit", p("matrix")+"/", "--console-log", p("matrix.log"), "--pcap", p("matrix.pcap"))...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, out)
 			}
@@ -278,6 +278,12 @@ func TestSmokeBundledGuest(t *testing.T) {
 			for _, n := range []string{"matrix-1.json", "matrix-2.json", "matrix/run-1.xml", "matrix/run-2.xml", "matrix-1.log", "matrix-2.log"} {
 				if _, err := os.Stat(p(n)); err != nil {
 					t.Error(err)
+				}
+			}
+			// One capture per run, each a whole pcap file (header first).
+			for _, n := range []string{"matrix-1.pcap", "matrix-2.pcap"} {
+				if b, err := os.ReadFile(p(n)); err != nil || len(b) < 24 || !bytes.Equal(b[2:4], []byte{0xb2, 0xa1}) {
+					t.Errorf("%s: %v, %d bytes", n, err, len(b))
 				}
 			}
 		})
