@@ -18,7 +18,7 @@ const (
 	Stall    Class = "stall"    // soft lockup, RCU stall, hung task
 	Sigill   Class = "sigill"   // a user program died of SIGILL
 	Segv     Class = "segv"     // a user program died of SIGSEGV
-	Ended    Class = "ended"    // the guest powered off, halted or reset before the script finished
+	Ended    Class = "ended"    // the guest powered off, halted, hung or reset before the script finished
 	Emulator Class = "emulator" // an internal emulator fault
 
 	// Outcomes that are not the guest's: the run could not start or
@@ -62,7 +62,7 @@ func (c Class) Describe() string {
 	case Segv:
 		return `"Segmentation fault" (a user program killed by SIGSEGV)`
 	case Ended:
-		return "the guest powered off, halted or reset (--no-reboot) before the script finished"
+		return "the guest powered off, halted, hung (no idle, no user space for 30 s of guest time), boot-looped or reset (--no-reboot) before the script finished"
 	case Emulator:
 		return "internal emulator fault (Go panic or error), stack in the report"
 	}
