@@ -196,14 +196,14 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 			UARTTxCharNs: 1000,
 			Log:          log,
 		},
-		Attach:      attach,
-		Boot:        boot,
-		NoReboot:    o.noReboot,
-		MaxBootLoop: bootLoopLimit,
-		Console:     console,
-		Net:         netCfg,
-		MACPHY:      phy,
+		Attach:   attach,
+		Boot:     boot,
+		NoReboot: o.noReboot,
+		Console:  console,
+		Net:      netCfg,
+		MACPHY:   phy,
 	}
+	cfg.MaxBootLoop = bootLoopLimit
 	return cfg, nil
 }
 
