@@ -104,6 +104,10 @@ type Machine struct {
 
 	// ConsoleHook, when set, sees every console byte (smoke tests).
 	ConsoleHook func(b byte)
+	// OnStuck, when set, is called on the machine goroutine when the CPU
+	// gets stuck for good (halt.go), also while a watchdog is armed that
+	// will reset it: the guest has shut down (smoke's halt step).
+	OnStuck func()
 
 	dbg *debugger // GDB stub (debug.go); nil normally
 }
@@ -318,6 +322,9 @@ func (m *Machine) Run() (Exit, error) {
 			}
 			if stuck = m.stuck(); stuck {
 				m.live.stuckSince = max(clk.Now(), 1)
+				if m.OnStuck != nil {
+					m.OnStuck()
+				}
 			} else if !c.Halted() {
 				continue
 			}

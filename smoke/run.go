@@ -51,6 +51,7 @@ func Run(m *machine.Machine, rc RunConfig) (res Result) {
 	env := machineEnv{m}
 	s := NewSession(rc.Session, env)
 	m.ConsoleHook = s.Feed
+	m.OnStuck = s.Halted
 	tick := rc.Tick
 	if tick == 0 {
 		tick = 50 * time.Millisecond

@@ -430,6 +430,18 @@ func (s *Session) endLine() {
 	s.from = 0
 }
 
+// Halted tells the session the CPU halted for good (machine state; a
+// watchdog may still be armed to reset it): a halt step passes. Machine
+// goroutine.
+func (s *Session) Halted() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stepKind() == WaitHalt {
+		s.finishStep("halted")
+		s.begin()
+	}
+}
+
 // Tick records the machine's progress (machine goroutine); the wall
 // timeouts and the progress display read it.
 func (s *Session) Tick() {

@@ -82,6 +82,19 @@ func TestUBootIsNoShell(t *testing.T) {
 	if r := s.Finish("stopped", e.now, e.insns); r.Class == Pass {
 		t.Error("passed on console text without a halt")
 	}
+	// The CPU halting for good passes the step at once, even while a
+	// watchdog would still reset the machine later.
+	e = &fakeEnv{}
+	s = NewSession(Config{Steps: defaultSteps()}, e)
+	s.Start()
+	feed(s, e, kernelLog)
+	s.Halted()
+	if e.stopped == 0 {
+		t.Error("machine not stopped after the halt step")
+	}
+	if r := s.Finish("stopped", e.now, e.insns); r.Class != Pass {
+		t.Errorf("class %q after the CPU halted: %s", r.Class, r.Reason)
+	}
 }
 
 // Stages never go backwards: a firmware banner after the kernel (a
