@@ -68,7 +68,8 @@ type Config struct {
 	// paced, until the console is active again. A guest idle at a prompt
 	// waiting for a person then no longer races its timers through days
 	// of guest time. 0: skip freely (deterministic runs, whose input
-	// comes at guest-determined points).
+	// comes at guest-determined points). A stuck CPU (halt.go) waits for
+	// nothing but a watchdog, so its skips stay free.
 	IdleWallAfter uint64
 	// MaxBootLoop ends the run when this many boots in a row reset
 	// without their CPU ever entering User mode: a kernel that
@@ -346,7 +347,7 @@ func (m *Machine) Run() (Exit, error) {
 			<-clk.WaitChan()
 			continue
 		}
-		if !m.cfg.Paced && m.cfg.IdleWallAfter > 0 && next-m.quietSince > m.cfg.IdleWallAfter {
+		if !m.cfg.Paced && !stuck && m.cfg.IdleWallAfter > 0 && next-m.quietSince > m.cfg.IdleWallAfter {
 			if m.idleWall.IsZero() {
 				m.idleWall, m.idleGuest = time.Now(), clk.Now()
 			}
