@@ -70,26 +70,38 @@ func (m *Machine) Paused() bool { return m.paused.Load() }
 
 // handleReset performs a pending reset; it reports false when NoReboot
 // ends the run instead.
-func (m *Machine) handleReset() (bool, error) {
+func (m *Machine) handleReset() (Exit, bool, error) {
 	req := m.resetReq
 	m.resetReq = 0
 	kind, cause := ResetWatchdog, scu.ResetExternal
 	if req == resetSystem {
 		kind = ResetSystem
+		m.lastReset = ResetCause{Requested: true} // the user asked for it
 	} else {
 		cause = wdtCause(req - 1)
+		m.noteReset(req - 1)
 	}
 	if m.OnReset != nil {
 		m.OnReset(kind)
 	}
 	if m.cfg.NoReboot {
-		return false, nil
+		return ExitReset, false, nil
+	}
+	if req != resetSystem {
+		if m.lastReset.BeforeUser {
+			m.loopResets++
+		} else {
+			m.loopResets = 0
+		}
+		if m.cfg.MaxBootLoop > 0 && m.loopResets >= m.cfg.MaxBootLoop {
+			return ExitBootLoop, false, nil
+		}
 	}
 	if err := m.reset(); err != nil {
-		return false, err
+		return ExitReset, false, err
 	}
 	m.SoC.SCU.SetResetCause(cause)
-	return true, nil
+	return 0, true, nil
 }
 
 // waitPaused serves posted work while paused. It returns when the machine

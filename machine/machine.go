@@ -27,15 +27,17 @@ import (
 type Exit int
 
 const (
-	ExitPowerOff Exit = iota // the guest powered off
+	ExitPowerOff Exit = iota // the guest halted for good after a power-off request
 	ExitReset                // the guest reset and NoReboot was set
 	ExitStopped              // Stop was called (user quit, test harness)
-	ExitHalted               // the guest halted ("System halted")
+	ExitHalted               // the CPU halted for good (see halt.go)
 	ExitBudget               // the instruction budget ran out
+	ExitHung                 // the guest stopped making progress (see halt.go)
+	ExitBootLoop             // MaxBootLoop boots in a row reset before reaching User mode
 )
 
 func (e Exit) String() string {
-	return [...]string{"power-off", "reset", "stopped", "halted", "budget"}[e]
+	return [...]string{"power-off", "reset", "stopped", "halted", "budget", "hung", "boot-loop"}[e]
 }
 
 // Config describes a machine.
@@ -52,7 +54,7 @@ type Config struct {
 	NoReboot bool
 	// PsPerInsn is the nominal instruction period (0: vclock default).
 	PsPerInsn uint64
-	// Console receives UART5 output (after power-off detection).
+	// Console receives UART5 output.
 	Console func(b byte)
 	// Serial receives the output of the other UARTs by name ("uart1"..
 	// "uart4", "vuart"; see control.go).
@@ -66,6 +68,21 @@ type Config struct {
 	// GuestDecompress lets a zImage that firmware jumps to run its own
 	// decompressor instead of inflating the kernel on the host (zimage.go).
 	GuestDecompress bool
+	// IdleWallAfter bounds free idle skipping in an unpaced run: once the
+	// console has been quiet (no output, no input) for this much guest
+	// time, idle waits last as long in wall time as in guest time, as if
+	// paced, until the console is active again. A guest idle at a prompt
+	// waiting for a person then no longer races its timers through days
+	// of guest time. 0: skip freely (deterministic runs, whose input
+	// comes at guest-determined points). A stuck CPU (halt.go) waits for
+	// nothing but a watchdog, so its skips stay free.
+	IdleWallAfter uint64
+	// MaxBootLoop ends the run when this many boots in a row reset
+	// without their CPU ever entering User mode: a kernel that
+	// panics before init with panic=-1 (the bundled aspeed_g5_defconfig
+	// kernel's CONFIG_PANIC_TIMEOUT) asks for a reset every boot, for
+	// ever. 0: no limit (the hardware's behaviour).
+	MaxBootLoop int
 }
 
 // Machine is a running AST2500 board.
@@ -81,13 +98,22 @@ type Machine struct {
 	Decompress       string
 	DecompressCached bool
 
-	line     []byte // current console line (for power-off detection)
-	exit     atomic.Int32
-	exitSet  atomic.Bool
-	resetReq int      // watchdog index + 1 of a pending reset
-	net      netState // MAC0
-	net1     netState // MAC1
-	Resets   int      // number of resets so far
+	line       []byte   // current console line
+	recent     []string // the console's last lines (wording hints, halt.go)
+	sawPanic   bool
+	live       liveness
+	lastReset  ResetCause
+	loopResets int       // resets in a row of boots that never entered User mode
+	bootUsers  uint64    // CPU.UserEntries when the current boot started
+	quietSince uint64    // guest ns of the last console activity
+	idleWall   time.Time // wall reference of the current quiet stretch
+	idleGuest  uint64    // its guest reference
+	exit       atomic.Int32
+	exitSet    atomic.Bool
+	resetReq   int      // watchdog index + 1 of a pending reset
+	net        netState // MAC0
+	net1       netState // MAC1
+	Resets     int      // number of resets so far
 
 	// ConsoleHook, when set, sees every console byte (smoke tests).
 	ConsoleHook func(b byte)
@@ -95,6 +121,10 @@ type Machine struct {
 	// the machine goroutine: ResetWatchdog or ResetSystem (control.go).
 	OnReset func(kind string)
 	paused  atomic.Bool
+	// OnStuck, when set, is called on the machine goroutine when the CPU
+	// gets stuck for good (halt.go), also while a watchdog is armed that
+	// will reset it: the guest has shut down (smoke's halt step).
+	OnStuck func()
 
 	dbg *debugger // GDB stub (debug.go); nil normally
 
@@ -183,11 +213,20 @@ func (m *Machine) finish(e Exit) {
 // Input delivers console input from any goroutine.
 func (m *Machine) Input(p []byte) {
 	b := append([]byte(nil), p...)
-	m.Clock.Post(func() { m.SoC.UART[4].Receive(b) })
+	m.Clock.Post(func() {
+		m.consoleActive()
+		m.SoC.UART[4].Receive(b)
+	})
+}
+
+func (m *Machine) consoleActive() {
+	m.quietSince = m.Clock.Now()
+	m.idleWall = time.Time{}
 }
 
 // consoleByte receives UART5 output on the machine goroutine.
 func (m *Machine) consoleByte(b byte) {
+	m.consoleActive()
 	if m.cfg.Console != nil {
 		m.cfg.Console(b)
 	}
@@ -195,7 +234,7 @@ func (m *Machine) consoleByte(b byte) {
 		m.ConsoleHook(b)
 	}
 	if b == '\n' {
-		m.checkLine(string(m.line))
+		m.rememberLine(string(m.line))
 		m.line = m.line[:0]
 		return
 	}
@@ -204,34 +243,19 @@ func (m *Machine) consoleByte(b byte) {
 	}
 }
 
-// checkLine watches the kernel's last words. The AST2500 has no power
-// controller that Linux drives, so "reboot: Power down" is the power-off
-// signal (QEMU's romulus-bmc simply stops there).
-func (m *Machine) checkLine(l string) {
-	switch {
-	case contains(l, "reboot: Power down"):
-		m.finish(ExitPowerOff)
-	case contains(l, "reboot: System halted"):
-		m.finish(ExitHalted)
-	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
-}
-
 // reset performs a SoC reset (watchdog or reboot) and reruns the boot.
 func (m *Machine) reset() error {
 	m.Resets++
 	m.SoC.Reset()
 	m.CPU.Reset()
 	m.line = m.line[:0]
-	return m.cfg.Boot(m)
+	m.recent, m.sawPanic = nil, false
+	if err := m.cfg.Boot(m); err != nil {
+		return err
+	}
+	m.live.reset(m.Clock.Now(), m.CPU.Sleeps, m.CPU.UserEntries)
+	m.bootUsers = m.CPU.UserEntries
+	return nil
 }
 
 // Defaults for the guest's time base.
@@ -241,6 +265,10 @@ const (
 	DefaultPsPerInsn = 6000
 	// DefaultIOAccessNs is the cost of one device register access.
 	DefaultIOAccessNs = 200
+	// DefaultIdleWallAfter is the quiet stretch of guest time after which
+	// an unpaced, non-deterministic run's idle waits take wall time (see
+	// Config.IdleWallAfter).
+	DefaultIdleWallAfter = 10e9
 )
 
 // maxSlice bounds a CPU slice so host input and Stop are noticed quickly.
@@ -259,12 +287,12 @@ func (m *Machine) Run() (Exit, error) {
 			return Exit(m.exit.Load()), nil
 		}
 		if m.resetReq != 0 {
-			ok, err := m.handleReset()
+			exit, ok, err := m.handleReset()
 			if err != nil {
 				return ExitReset, fmt.Errorf("reset: %w", err)
 			}
 			if !ok {
-				return ExitReset, nil
+				return exit, nil
 			}
 			continue
 		}
@@ -275,6 +303,7 @@ func (m *Machine) Run() (Exit, error) {
 		}
 		if m.dbg != nil && m.dbg.haltReq.Load() {
 			m.debugStop()
+			m.live.stuckSince = 0 // the debugger may have changed the CPU
 			continue
 		}
 		m.takeSnapshot()
@@ -287,37 +316,65 @@ func (m *Machine) Run() (Exit, error) {
 			// another slice.
 			continue
 		}
-		if m.cfg.MaxInsns != 0 && c.Insns >= m.cfg.MaxInsns {
-			return ExitBudget, nil
-		}
-		budget := uint64(maxSlice)
-		next, haveNext := clk.Next()
-		if haveNext {
-			if n := clk.InsnsUntil(next); n < budget {
-				budget = n
+		stuck := m.live.stuckSince != 0
+		if !stuck {
+			if m.cfg.MaxInsns != 0 && c.Insns >= m.cfg.MaxInsns {
+				return ExitBudget, nil
+			}
+			budget := uint64(maxSlice)
+			next, haveNext := clk.Next()
+			if haveNext {
+				if n := clk.InsnsUntil(next); n < budget {
+					budget = n
+				}
+			}
+			if m.cfg.MaxInsns != 0 && m.cfg.MaxInsns-c.Insns < budget {
+				budget = m.cfg.MaxInsns - c.Insns
+			}
+			if m.snapAt > c.Insns && m.snapAt-c.Insns < budget {
+				budget = m.snapAt - c.Insns
+			}
+			c.Run(budget)
+			if m.cfg.Paced {
+				m.pace(&wallStart, guestStart)
+			}
+			if m.observe() && !m.watchdogArmed() {
+				m.finish(ExitHung)
+				continue
+			}
+			if stuck = m.stuck(); stuck {
+				m.live.stuckSince = max(clk.Now(), 1)
+				if m.OnStuck != nil {
+					m.OnStuck()
+				}
+			} else if !c.Halted() {
+				continue
 			}
 		}
-		if m.cfg.MaxInsns != 0 && m.cfg.MaxInsns-c.Insns < budget {
-			budget = m.cfg.MaxInsns - c.Insns
-		}
-		if m.snapAt > c.Insns && m.snapAt-c.Insns < budget {
-			budget = m.snapAt - c.Insns
-		}
-		c.Run(budget)
-		if m.cfg.Paced {
-			m.pace(&wallStart, guestStart)
-		}
-		if !c.Halted() {
-			continue
-		}
-		// Idle in WFI: jump to the next event, or wait for input.
+		// Idle in WFI, or stuck: jump to the next event, or wait for
+		// input. A stuck CPU runs no more; with no watchdog armed it has
+		// halted for good: the events of the next haltDrain still run,
+		// then the run ends.
 		if m.exitSet.Load() || m.resetReq != 0 || clk.Pending() {
 			continue
 		}
-		next, haveNext = clk.Next()
+		next, haveNext := clk.Next()
+		if stuck && !m.watchdogArmed() && (!haveNext || next > m.live.stuckSince+haltDrain) {
+			clk.SkipTo(m.live.stuckSince + haltDrain)
+			m.finish(m.haltExit())
+			continue
+		}
 		if !haveNext {
 			<-clk.WaitChan()
 			continue
+		}
+		if !m.cfg.Paced && !stuck && m.cfg.IdleWallAfter > 0 && next-m.quietSince > m.cfg.IdleWallAfter {
+			if m.idleWall.IsZero() {
+				m.idleWall, m.idleGuest = time.Now(), clk.Now()
+			}
+			if m.waitWall(time.Duration(next-m.idleGuest) - time.Since(m.idleWall)) {
+				continue
+			}
 		}
 		if m.cfg.Paced {
 			wait := time.Duration(next-guestStart) - time.Since(wallStart)
@@ -335,6 +392,21 @@ func (m *Machine) Run() (Exit, error) {
 		}
 		clk.SkipTo(next)
 	}
+}
+
+// waitWall waits d of wall time or until host input or Stop; it reports
+// whether the wait was cut short.
+func (m *Machine) waitWall(d time.Duration) bool {
+	if d <= 0 {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-m.Clock.WaitChan():
+	case <-t.C:
+	}
+	return m.Clock.Pending() || m.exitSet.Load()
 }
 
 // pace keeps a paced run's reference point from drifting: when the CPU

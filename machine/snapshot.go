@@ -40,8 +40,21 @@ type State struct {
 	// waiting for the "ncsi" timer.
 	NCSI        *ncsi.State `json:",omitempty"`
 	NCSIPending [][]byte    `json:",omitempty"`
-	Line        []byte      // the console line so far (power-off detection)
+	Line        []byte      // the console line so far
 	Resets      int
+	// Liveness: what halt, hang and boot-loop detection know (halt.go).
+	Live       Liveness
+	LastReset  ResetCause
+	LoopResets int
+	BootUsers  uint64
+	QuietSince uint64
+}
+
+// Liveness is the saved form of the machine's liveness record.
+type Liveness struct {
+	OS                   bool
+	Sleeps, Users        uint64
+	LastLife, StuckSince uint64
 }
 
 // hostTimer reports timers that belong to host-side tools (a smoke run's
@@ -63,6 +76,10 @@ func (m *Machine) State() (State, error) {
 		SoC:    soc,
 		Line:   append([]byte{}, m.line...),
 		Resets: m.Resets,
+		Live: Liveness{OS: m.live.os, Sleeps: m.live.sleeps, Users: m.live.users,
+			LastLife: m.live.lastLife, StuckSince: m.live.stuckSince},
+		LastReset: m.lastReset, LoopResets: m.loopResets,
+		BootUsers: m.bootUsers, QuietSince: m.quietSince,
 	}
 	if n := m.net.ncsi; n != nil {
 		st := n.State()
@@ -188,6 +205,10 @@ func Restore(cfg Config, snap *snapshot.Snapshot) (*Machine, error) {
 	}
 	m.line = append(m.line[:0], st.Line...)
 	m.Resets = st.Resets
+	l := st.Live
+	m.live = liveness{os: l.OS, sleeps: l.Sleeps, users: l.Users, lastLife: l.LastLife, stuckSince: l.StuckSince}
+	m.lastReset, m.loopResets = st.LastReset, st.LoopResets
+	m.bootUsers, m.quietSince = st.BootUsers, st.QuietSince
 	return m, nil
 }
 

@@ -18,8 +18,13 @@ const (
 	Stall    Class = "stall"    // soft lockup, RCU stall, hung task
 	Sigill   Class = "sigill"   // a user program died of SIGILL
 	Segv     Class = "segv"     // a user program died of SIGSEGV
-	Ended    Class = "ended"    // the guest powered off, halted or reset before the script finished
+	Ended    Class = "ended"    // the guest powered off, halted, hung or reset before the script finished
 	Emulator Class = "emulator" // an internal emulator fault
+
+	// Outcomes that are not the guest's: the run could not start or
+	// finish on the host.
+	Usage     Class = "usage" // bad flags, script or input files (exit 2)
+	HostError Class = "error" // a host error, e.g. a report or the flash image could not be written (exit 1)
 )
 
 // Classes lists the failure classes in exit-code order.
@@ -33,7 +38,7 @@ const (
 )
 
 var exitCodes = map[Class]int{
-	Pass: 0, Timeout: 3, Panic: 4, Oops: 5, Stall: 6, Sigill: 7, Segv: 8, Ended: 9, Emulator: 10,
+	Pass: 0, HostError: ExitError, Usage: ExitUsage, Timeout: 3, Panic: 4, Oops: 5, Stall: 6, Sigill: 7, Segv: 8, Ended: 9, Emulator: 10,
 }
 
 // ExitCode is the process exit status for a class.
@@ -57,7 +62,7 @@ func (c Class) Describe() string {
 	case Segv:
 		return `"Segmentation fault" (a user program killed by SIGSEGV)`
 	case Ended:
-		return "the guest powered off, halted or reset (--no-reboot) before the script finished"
+		return "the guest powered off, halted, hung (no idle, no user space for 30 s of guest time), boot-looped or reset (--no-reboot) before the script finished"
 	case Emulator:
 		return "internal emulator fault (Go panic or error), stack in the report"
 	}
@@ -82,7 +87,7 @@ func ParseClass(s string) (Class, error) {
 func ExitCodeTable() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%3d  %-9s %s\n", 0, "pass", Pass.Describe())
-	fmt.Fprintf(&b, "%3d  %-9s %s\n", ExitError, "error", "host error (e.g. a report could not be written)")
+	fmt.Fprintf(&b, "%3d  %-9s %s\n", ExitError, "error", "host error (e.g. a report or the --mtd-writable flash could not be written)")
 	fmt.Fprintf(&b, "%3d  %-9s %s\n", ExitUsage, "usage", "bad flags, script or input files")
 	cs := append([]Class(nil), Classes...)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].ExitCode() < cs[j].ExitCode() })
@@ -126,8 +131,9 @@ type Stage struct {
 }
 
 // DefaultPrompt matches a shell prompt at the end of the console output:
-// "ast2500emu:/# ", "root@romulus:~# " or a bare "# ".
-const DefaultPrompt = `(^|\s)(\S*|ast2500emu:.*)# $`
+// "ast2500emu:/# ", "root@romulus:~# " or a bare "# ", never a boot
+// loader's "## " (the shell stage also waits for init, see Session).
+const DefaultPrompt = `(^|\s)([^#\s]\S*|ast2500emu:.*)?# $`
 
 // Stages returns the built-in stage detectors, in boot order, with the
 // given shell prompt regexp.

@@ -7,11 +7,19 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 )
+
+// ReportFormat is the version of the report's layout; it changes when a
+// field changes meaning or goes away (new fields keep it).
+const ReportFormat = 2
 
 // Report is the JSON report of one run (--report).
 type Report struct {
+	Format        int           `json:"report_format"`
 	Version       string        `json:"version"`
+	Timestamp     string        `json:"timestamp"` // run start, RFC 3339
+	Hostname      string        `json:"hostname,omitempty"`
 	Name          string        `json:"name"`
 	Result        string        `json:"result"` // "pass" or "fail"
 	Class         string        `json:"class"`  // "" on pass
@@ -21,6 +29,8 @@ type Report struct {
 	Machine       string        `json:"machine,omitempty"`
 	Kernel        string        `json:"kernel,omitempty"`
 	DTB           string        `json:"dtb,omitempty"`
+	Initrd        string        `json:"initrd,omitempty"`
+	Args          []string      `json:"args,omitempty"`
 	Append        string        `json:"append,omitempty"`
 	Seed          uint64        `json:"seed"`
 	Deterministic bool          `json:"deterministic"`
@@ -35,6 +45,8 @@ type Report struct {
 	Steps         []StepResult  `json:"steps"`
 	Stack         string        `json:"stack,omitempty"`
 	ConsoleTail   []string      `json:"console_tail,omitempty"`
+	Console       string        `json:"-"` // JUnit system-out
+	start         time.Time
 
 	// Decompress says how the zImage's kernel was inflated: "host (xz)"
 	// or "guest decompressor (why)" ("" when no zImage was booted).
@@ -43,15 +55,41 @@ type Report struct {
 
 // Meta describes the run for the report.
 type Meta struct {
-	Version, Name, Machine, Kernel, DTB, Append string
-	Seed                                        uint64
-	Deterministic                               bool
-	Allowed                                     []string
+	Version, Name, Machine, Kernel, DTB, Initrd, Append string
+	Seed                                                uint64
+	Deterministic                                       bool
+	Allowed                                             []string
+	Start                                               time.Time // run start (zero: now)
+	Args                                                []string  // the command line
+}
+
+func (m Meta) stamp() (time.Time, string, string) {
+	t := m.Start
+	if t.IsZero() {
+		t = time.Now()
+	}
+	host, _ := os.Hostname()
+	return t, t.Format(time.RFC3339), host
+}
+
+// NotRun is the report of a run refused before it started (class Usage)
+// or lost to a host error (class HostError): CI reporters still find a
+// report naming the problem.
+func NotRun(c Class, reason string, m Meta) Report {
+	t, ts, host := m.stamp()
+	return Report{
+		Format: ReportFormat, Version: m.Version, Timestamp: ts, Hostname: host, start: t,
+		Name: m.Name, Result: "fail", Class: string(c), ExitCode: c.ExitCode(), Reason: reason,
+		Machine: m.Machine, Kernel: m.Kernel, DTB: m.DTB, Initrd: m.Initrd, Seed: m.Seed, Args: m.Args,
+		Exit: "not started", Stages: []StageResult{}, Steps: []StepResult{},
+	}
 }
 
 // NewReport builds the report of a result.
 func NewReport(r Result, m Meta) Report {
+	t, ts, host := m.stamp()
 	rep := Report{
+		Format: ReportFormat, Timestamp: ts, Hostname: host, start: t, Initrd: m.Initrd, Args: m.Args, Console: r.Console,
 		Version: m.Version, Name: m.Name, Result: "pass", Class: string(r.Class), ExitCode: r.Class.ExitCode(),
 		Reason: r.Reason, MatchedLine: r.Matched, Machine: m.Machine, Kernel: m.Kernel, DTB: m.DTB,
 		Append: m.Append, Seed: m.Seed, Deterministic: m.Deterministic, Allowed: m.Allowed, Exit: r.Exit,
@@ -80,22 +118,32 @@ func (r Report) WriteJSON(path string) error {
 	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
 
-// JUnit XML (the subset Jenkins, GitLab and GitHub reporters read).
+// JUnit XML, valid against both the Ant JUnit schema (JUnit.xsd as
+// published with Ant's junitreport: testsuite requires name, tests,
+// failures, errors, time, timestamp (no zone), hostname, and inside
+// testsuites package and id; children properties, testcase*, system-out,
+// system-err in that order; a testcase holds at most one error or
+// failure, which needs a type) and Jenkins' junit plugin schema (a
+// superset for these elements).
 type junitSuites struct {
 	XMLName xml.Name     `xml:"testsuites"`
 	Suites  []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Time     string      `xml:"time,attr"`
-	Props    []junitProp `xml:"properties>property,omitempty"`
-	Cases    []junitCase `xml:"testcase"`
-	SysOut   string      `xml:"system-out,omitempty"`
+	Name      string      `xml:"name,attr"`
+	Package   string      `xml:"package,attr"`
+	ID        int         `xml:"id,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Time      string      `xml:"time,attr"`
+	Timestamp string      `xml:"timestamp,attr"`
+	Hostname  string      `xml:"hostname,attr"`
+	Props     []junitProp `xml:"properties>property"`
+	Cases     []junitCase `xml:"testcase"`
+	SysOut    string      `xml:"system-out"`
+	SysErr    string      `xml:"system-err"`
 }
 
 type junitProp struct {
@@ -109,7 +157,6 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
-	Skipped   *struct{}     `xml:"skipped,omitempty"`
 }
 
 type junitFailure struct {
@@ -129,55 +176,68 @@ func xmlSafe(s string) string {
 }
 
 // WriteJUnit writes the report as JUnit XML: one testsuite, one testcase
-// per step. A failed step carries the class and the matched line; steps
-// never reached are skipped. An emulator fault is an error, not a failure.
+// per step the run reached. A failed step carries the class and the
+// matched line; steps never reached are listed in system-err (the Ant
+// schema has no skipped element). An emulator fault or a host or usage
+// problem is an error, not a failure. system-out holds the console.
 func (r Report) WriteJUnit(w io.Writer) error {
 	name := r.Name
 	if name == "" {
 		name = "smoke"
 	}
-	s := junitSuite{Name: "ast2500emu smoke " + name, Time: fmt.Sprintf("%.3f", r.WallS)}
+	t := r.start
+	if t.IsZero() {
+		t, _ = time.Parse(time.RFC3339, r.Timestamp)
+	}
+	s := junitSuite{Name: "ast2500emu smoke " + name, Package: "ast2500emu.smoke", Time: fmt.Sprintf("%.3f", r.WallS),
+		Timestamp: t.Format("2006-01-02T15:04:05"), Hostname: r.Hostname, SysOut: xmlSafe(r.Console)}
+	if s.Hostname == "" {
+		s.Hostname = "localhost"
+	}
 	s.Props = []junitProp{
-		{"version", r.Version}, {"machine", r.Machine}, {"kernel", r.Kernel}, {"result", r.Result},
-		{"class", r.Class}, {"instructions", fmt.Sprint(r.Instructions)}, {"guest_s", fmt.Sprintf("%.3f", r.GuestS)},
+		{"version", r.Version}, {"report_format", fmt.Sprint(r.Format)}, {"machine", r.Machine}, {"kernel", r.Kernel},
+		{"initrd", r.Initrd}, {"result", r.Result}, {"class", r.Class}, {"instructions", fmt.Sprint(r.Instructions)},
+		{"guest_s", fmt.Sprintf("%.3f", r.GuestS)}, {"timestamp", r.Timestamp},
 	}
 	cls := "ast2500emu.smoke." + strings.NewReplacer(".", "_", " ", "_", "/", "_").Replace(name)
-	failedSeen := false
-	for _, st := range r.Steps {
-		c := junitCase{Name: xmlSafe(fmt.Sprintf("step %d: %s %s", st.Index, st.Kind, st.Arg)), Classname: cls, Time: "0.000"}
-		if st.Start != nil && st.End != nil {
-			c.Time = fmt.Sprintf("%.3f", st.End.WallS-st.Start.WallS)
-		}
-		switch st.Status {
-		case StepFailed:
-			failedSeen = true
-			f := &junitFailure{Message: xmlSafe(r.Reason), Type: r.Class, Body: xmlSafe(r.failureBody())}
-			if r.Class == string(Emulator) {
-				c.Error = f
-				s.Errors++
-			} else {
-				c.Failure = f
-				s.Failures++
-			}
-		case StepSkipped, StepPending:
-			c.Skipped = &struct{}{}
-			s.Skipped++
-		}
-		s.Cases = append(s.Cases, c)
-	}
-	if r.Result != "pass" && !failedSeen {
-		// The run failed outside any step (e.g. after the script, or with
-		// no steps): report it as its own case.
-		c := junitCase{Name: "run", Classname: cls, Time: s.Time}
+	isError := r.Class == string(Emulator) || r.Class == string(Usage) || r.Class == string(HostError)
+	fail := func(c *junitCase) {
 		f := &junitFailure{Message: xmlSafe(r.Reason), Type: r.Class, Body: xmlSafe(r.failureBody())}
-		if r.Class == string(Emulator) {
+		if isError {
 			c.Error = f
 			s.Errors++
 		} else {
 			c.Failure = f
 			s.Failures++
 		}
+	}
+	failedSeen := false
+	var notReached []string
+	for _, st := range r.Steps {
+		label := fmt.Sprintf("step %d: %s %s", st.Index, st.Kind, st.Arg)
+		if st.Status == StepSkipped || st.Status == StepPending {
+			notReached = append(notReached, label)
+			continue
+		}
+		c := junitCase{Name: xmlSafe(label), Classname: cls, Time: "0.000"}
+		if st.Start != nil && st.End != nil {
+			c.Time = fmt.Sprintf("%.3f", st.End.WallS-st.Start.WallS)
+		}
+		if st.Status == StepFailed {
+			failedSeen = true
+			fail(&c)
+		}
 		s.Cases = append(s.Cases, c)
+	}
+	if r.Result != "pass" && !failedSeen {
+		// The run failed outside any step (after the script, with no
+		// steps, or before it started): report it as its own case.
+		c := junitCase{Name: "run", Classname: cls, Time: s.Time}
+		fail(&c)
+		s.Cases = append(s.Cases, c)
+	}
+	if len(notReached) > 0 {
+		s.SysErr = xmlSafe("steps not reached:\n" + strings.Join(notReached, "\n") + "\n")
 	}
 	s.Tests = len(s.Cases)
 	out, err := xml.MarshalIndent(junitSuites{Suites: []junitSuite{s}}, "", "  ")

@@ -28,9 +28,10 @@ type RunConfig struct {
 // machineEnv adapts a Machine to Env.
 type machineEnv struct{ m *machine.Machine }
 
-func (e machineEnv) GuestNow() uint64 { return e.m.Clock.Now() }
-func (e machineEnv) Insns() uint64    { return e.m.CPU.Insns }
-func (e machineEnv) Stop()            { e.m.StopHere() } // session callbacks run on the machine goroutine
+func (e machineEnv) GuestNow() uint64    { return e.m.Clock.Now() }
+func (e machineEnv) Insns() uint64       { return e.m.CPU.Insns }
+func (e machineEnv) UserEntries() uint64 { return e.m.CPU.UserEntries }
+func (e machineEnv) Stop()               { e.m.StopHere() } // session callbacks run on the machine goroutine
 
 // Send goes through the clock's post queue, which the machine loop drains
 // between CPU slices: the input reaches the UART at a point fixed by guest
@@ -50,6 +51,7 @@ func Run(m *machine.Machine, rc RunConfig) (res Result) {
 	env := machineEnv{m}
 	s := NewSession(rc.Session, env)
 	m.ConsoleHook = s.Feed
+	m.OnStuck = s.Halted
 	tick := rc.Tick
 	if tick == 0 {
 		tick = 50 * time.Millisecond

@@ -33,14 +33,21 @@ import (
 type StepKind int
 
 const (
-	Expect StepKind = iota // wait for console output matching a regexp
-	Send                   // type text on the console
-	Sleep                  // wait for an amount of guest time
+	Expect    StepKind = iota // wait for console output matching a regexp
+	Send                      // type text on the console
+	Sleep                     // wait for an amount of guest time
+	WaitStage                 // wait for a boot stage (e.g. shell)
+	WaitHalt                  // wait for the machine to halt or power off
+	Login                     // log in at the login prompt (user, optional password)
 )
 
 func (k StepKind) String() string {
-	return [...]string{"expect", "send", "sleep"}[k]
+	return [...]string{"expect", "send", "sleep", "stage", "halt", "login"}[k]
 }
+
+// Waits reports whether the step waits for the guest (and so gets the
+// default step limits).
+func (k StepKind) Waits() bool { return k != Send && k != Sleep }
 
 // Step is one script step.
 type Step struct {
@@ -57,15 +64,48 @@ type Step struct {
 	Timeout time.Duration
 	// GuestTimeout is the step's guest-time limit (0: none).
 	GuestTimeout time.Duration
+	// TimeoutSet and GuestTimeoutSet say the script set the limits
+	// (possibly to off); otherwise the run's defaults apply.
+	TimeoutSet, GuestTimeoutSet bool
+	// User and Password are a Login step's credentials (Arg is the user).
+	User, Password string
 	// Line is the script line the step came from (0: command line).
 	Line int
+}
+
+// NewStage builds a step that waits for a boot stage.
+func NewStage(name string) (Step, error) {
+	for _, st := range Stages(nil) {
+		if st.Name == name {
+			return Step{Kind: WaitStage, Arg: name}, nil
+		}
+	}
+	return Step{}, fmt.Errorf("stage %q: unknown (want firmware, kernel, init, network, login or shell)", name)
+}
+
+// NewHalt builds a step that waits for the machine to halt or power off
+// (decided from the machine's state, see package machine).
+func NewHalt() Step { return Step{Kind: WaitHalt, Arg: "machine halted"} }
+
+// NewLogin builds a login step from "user" or "user:password": wait for
+// the login prompt, type the user, answer a "Password:" prompt if one
+// comes, and wait for the shell.
+func NewLogin(cred string) (Step, error) {
+	user, pass, _ := strings.Cut(cred, ":")
+	if user == "" || strings.ContainsAny(user, " \t\r\n") {
+		return Step{}, fmt.Errorf("login %q: want USER or USER:PASSWORD", cred)
+	}
+	return Step{Kind: Login, Arg: user, User: user, Password: pass}, nil
 }
 
 // Name is a short description for reports.
 func (s Step) Name() string { return s.Kind.String() + " " + s.Arg }
 
-// NewExpect builds an expect step.
+// NewExpect builds an expect step. An empty pattern would match at once.
 func NewExpect(re string) (Step, error) {
+	if re == "" {
+		return Step{}, fmt.Errorf("expect: empty pattern (it would match anything at once)")
+	}
 	r, err := regexp.Compile(re)
 	if err != nil {
 		return Step{}, fmt.Errorf("expect %q: %v", re, err)
@@ -144,6 +184,7 @@ func Unescape(s string) ([]byte, error) {
 func ParseScript(r io.Reader, name string) ([]Step, error) {
 	var steps []Step
 	var timeout, guestTimeout time.Duration
+	var timeoutSet, guestTimeoutSet bool
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	n := 0
@@ -172,24 +213,31 @@ func ParseScript(r io.Reader, name string) ([]Step, error) {
 			st, err = NewSend(arg)
 		case "sleep":
 			st, err = NewSleep(strings.TrimSpace(arg))
+		case "stage":
+			st, err = NewStage(strings.TrimSpace(arg))
+		case "halt":
+			st = NewHalt()
+		case "login":
+			st, err = NewLogin(strings.TrimSpace(arg))
 		case "timeout", "guest-timeout":
 			d, err := parseLimit(strings.TrimSpace(arg))
 			if err != nil {
 				return nil, bad(fmt.Errorf("%s: %v", word, err))
 			}
 			if word == "timeout" {
-				timeout = d
+				timeout, timeoutSet = d, true
 			} else {
-				guestTimeout = d
+				guestTimeout, guestTimeoutSet = d, true
 			}
 			continue
 		default:
-			return nil, bad(fmt.Errorf("unknown command %q (want expect, send, sleep, timeout, guest-timeout)", word))
+			return nil, bad(fmt.Errorf("unknown command %q (want expect, send, sleep, stage, halt, login, timeout, guest-timeout)", word))
 		}
 		if err != nil {
 			return nil, bad(err)
 		}
 		st.Timeout, st.GuestTimeout, st.Line = timeout, guestTimeout, n
+		st.TimeoutSet, st.GuestTimeoutSet = timeoutSet, guestTimeoutSet
 		steps = append(steps, st)
 	}
 	if err := sc.Err(); err != nil {

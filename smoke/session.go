@@ -14,6 +14,9 @@ import (
 type Env interface {
 	GuestNow() uint64 // guest time in ns
 	Insns() uint64    // instructions retired
+	// UserEntries counts the CPU's switches into User mode: the first
+	// one marks the init stage even on a quiet kernel.
+	UserEntries() uint64
 	// Send queues console input; it must reach the guest at a point that
 	// depends only on guest execution (e.g. the next machine-loop turn).
 	Send(p []byte)
@@ -91,10 +94,14 @@ type Session struct {
 	steps  []StepResult
 	cur    int
 
+	top   int // the latest stage reached (-1: none); stages are monotonic
+	login int // Login step phase: 0 wait for the prompt, 1 user sent, 2 password sent
+
 	line []byte // current line, CR and escape sequences removed
 	from int    // expect matching starts here in line
 	esc  int    // 0 none, 1 after ESC, 2 in CSI
 	tail []string
+	con  []byte // the console, the last ConsoleKeep bytes
 
 	class   Class
 	matched string
@@ -111,6 +118,10 @@ type Session struct {
 // TailLines is how many console lines a Result keeps.
 const TailLines = 60
 
+// ConsoleKeep bounds the console a Result keeps (JUnit system-out): past
+// it, the older half is dropped.
+const ConsoleKeep = 1 << 20
+
 // NewSession prepares a session; call Start on the machine goroutine (or
 // before the machine runs).
 func NewSession(cfg Config, env Env) *Session {
@@ -120,7 +131,7 @@ func NewSession(cfg Config, env Env) *Session {
 	if cfg.Grace == 0 {
 		cfg.Grace = 300 * time.Millisecond
 	}
-	s := &Session{cfg: cfg, env: env, now: cfg.Clock}
+	s := &Session{cfg: cfg, env: env, now: cfg.Clock, top: -1}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -178,8 +189,56 @@ func (s *Session) begin() {
 			s.from = len(s.line)
 			continue
 		}
+		if st.Kind == WaitStage && s.reached(st.Arg) {
+			s.finishStep(s.stageLine(st.Arg))
+			continue
+		}
+		if st.Kind == Login && s.loginStep(st) {
+			continue
+		}
 		return
 	}
+}
+
+// reached reports whether the named stage has been reached.
+func (s *Session) reached(name string) bool {
+	for i, st := range s.stages {
+		if st.Name == name {
+			return s.sres[i].Reached
+		}
+	}
+	return false
+}
+
+func (s *Session) stageLine(name string) string {
+	for i, st := range s.stages {
+		if st.Name == name {
+			return s.sres[i].Line
+		}
+	}
+	return ""
+}
+
+var passwordPrompt = regexp.MustCompile(`(?i)password: ?$`)
+
+// loginStep advances a Login step; it reports whether the step is done.
+// Locked.
+func (s *Session) loginStep(st Step) bool {
+	switch {
+	case s.reached("shell"):
+		s.finishStep(s.stageLine("shell"))
+		s.login = 0
+		return true
+	case s.login == 0 && s.reached("login"):
+		s.env.Send([]byte(st.User + "\n"))
+		s.login = 1
+		s.from = len(s.line)
+	case s.login == 1 && passwordPrompt.Match(s.line[s.from:]):
+		s.env.Send([]byte(st.Password + "\n"))
+		s.login = 2
+		s.from = len(s.line)
+	}
+	return false
 }
 
 // enter starts the current step: its limits and, for a sleep, its timer.
@@ -249,6 +308,10 @@ func (s *Session) Feed(b byte) {
 	if s.cfg.Console != nil {
 		s.cfg.Console.Write([]byte{b})
 	}
+	if len(s.con) >= ConsoleKeep {
+		s.con = append(s.con[:0], s.con[ConsoleKeep/2:]...)
+	}
+	s.con = append(s.con, b)
 	switch s.esc {
 	case 1:
 		if b == '[' {
@@ -271,29 +334,80 @@ func (s *Session) Feed(b byte) {
 		return
 	case '\n':
 		s.endLine()
+		if k := s.stepKind(); k.Waits() && k != Expect {
+			s.begin()
+		}
 		return
 	}
 	if len(s.line) < 4096 {
 		s.line = append(s.line, b)
 	}
+	s.userSpace()
 	for i, st := range s.stages {
-		if st.Partial && !s.sres[i].Reached && st.Re.Match(s.line) {
+		if st.Partial && s.canReach(i) && st.Re.Match(s.line) {
 			s.reach(i)
 		}
 	}
-	if !s.done && s.cur < len(s.steps) && s.cfg.Steps[s.cur].Kind == Expect {
+	if s.stepKind().Waits() {
 		s.begin()
+	}
+}
+
+// stepKind is the current step's kind (Send when there is none to wait on).
+func (s *Session) stepKind() StepKind {
+	if s.done || s.cur >= len(s.steps) {
+		return Send
+	}
+	return s.cfg.Steps[s.cur].Kind
+}
+
+// Stage indexes (Stages order).
+const (
+	stFirmware = iota
+	stKernel
+	stInit
+	stNetwork
+	stLogin
+	stShell
+)
+
+// canReach says whether stage i may be reached now: stages are
+// monotonic (none before the latest one reached), and a login or shell
+// prompt counts only once init runs, so that a boot loader's output
+// ("## Loading kernel from FIT Image") is never taken for a shell.
+func (s *Session) canReach(i int) bool {
+	if s.sres[i].Reached || i < s.top {
+		return false
+	}
+	if i >= stLogin && !s.sres[stInit].Reached {
+		return false
+	}
+	if i > stKernel && i != stInit && !s.sres[stKernel].Reached && !s.sres[stInit].Reached {
+		return false
+	}
+	return true
+}
+
+// userSpace reaches the init stage at the CPU's first switch to User
+// mode (machine state), for kernels that print no init line.
+func (s *Session) userSpace() {
+	if !s.sres[stInit].Reached && s.canReach(stInit) && s.env.UserEntries() > 0 {
+		s.reach(stInit)
 	}
 }
 
 func (s *Session) reach(i int) {
 	s.sres[i].Reached, s.sres[i].At, s.sres[i].Line = true, s.mark(), string(s.line)
+	if i > s.top {
+		s.top = i
+	}
 }
 
 func (s *Session) endLine() {
 	l := string(s.line)
+	s.userSpace()
 	for i, st := range s.stages {
-		if !st.Partial && !s.sres[i].Reached && st.Re.MatchString(l) {
+		if !st.Partial && s.canReach(i) && st.Re.MatchString(l) {
 			s.reach(i)
 		}
 	}
@@ -314,6 +428,18 @@ func (s *Session) endLine() {
 	s.tail = append(s.tail, l)
 	s.line = s.line[:0]
 	s.from = 0
+}
+
+// Halted tells the session the CPU halted for good (machine state; a
+// watchdog may still be armed to reset it): a halt step passes. Machine
+// goroutine.
+func (s *Session) Halted() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stepKind() == WaitHalt {
+		s.finishStep("halted")
+		s.begin()
+	}
 }
 
 // Tick records the machine's progress (machine goroutine); the wall
@@ -381,6 +507,7 @@ type Result struct {
 	Exit    string // how the machine stopped
 	Stack   string // emulator faults
 	Tail    []string
+	Console string // the console (the last ConsoleKeep bytes at most)
 }
 
 // Finish decides the outcome once the machine has stopped (exit says
@@ -389,6 +516,12 @@ func (s *Session) Finish(exit string, guestNs, insns uint64) Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.lastGuest, s.lastInsns = guestNs, insns
+	if !s.done && s.cur < len(s.steps) && s.cfg.Steps[s.cur].Kind == WaitHalt && (exit == "power-off" || exit == "halted") {
+		s.finishStep(exit)
+		if s.cur >= len(s.steps) {
+			s.class, s.done = Pass, true
+		}
+	}
 	if !s.done {
 		switch exit {
 		case "budget":
@@ -412,6 +545,7 @@ func (s *Session) Finish(exit string, guestNs, insns uint64) Result {
 		Class: s.class, Matched: s.matched, Reason: s.reason,
 		Stages: append([]StageResult(nil), s.sres...), Steps: append([]StepResult(nil), s.steps...),
 		End: *s.markLast(), Exit: exit, Stack: s.stack, Tail: append([]string(nil), tail...),
+		Console: string(s.con),
 	}
 }
 

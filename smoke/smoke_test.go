@@ -14,6 +14,7 @@ import (
 // fixed amount per console byte; timers fire when time passes them.
 type fakeEnv struct {
 	now, insns uint64
+	users      uint64
 	sent       []string
 	stopped    int
 	timers     []*fakeTimer
@@ -25,10 +26,11 @@ type fakeTimer struct {
 	dead bool
 }
 
-func (e *fakeEnv) GuestNow() uint64 { return e.now }
-func (e *fakeEnv) Insns() uint64    { return e.insns }
-func (e *fakeEnv) Send(p []byte)    { e.sent = append(e.sent, string(p)) }
-func (e *fakeEnv) Stop()            { e.stopped++ }
+func (e *fakeEnv) GuestNow() uint64    { return e.now }
+func (e *fakeEnv) Insns() uint64       { return e.insns }
+func (e *fakeEnv) UserEntries() uint64 { return e.users }
+func (e *fakeEnv) Send(p []byte)       { e.sent = append(e.sent, string(p)) }
+func (e *fakeEnv) Stop()               { e.stopped++ }
 func (e *fakeEnv) After(d uint64, fn func()) func() {
 	t := &fakeTimer{at: e.now + d, fn: fn}
 	e.timers = append(e.timers, t)

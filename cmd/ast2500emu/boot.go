@@ -273,6 +273,7 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		Net1:            nets[1],
 		MACPHY:          phy,
 	}
+	cfg.MaxBootLoop = bootLoopLimit
 	return cfg, nil
 }
 
@@ -471,6 +472,9 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				return err
 			}
 			cfg.Paced = paced
+			if !cfg.Paced {
+				cfg.IdleWallAfter = machine.DefaultIdleWallAfter
+			}
 			fe, err := o.front.configure(&cfg, con)
 			if err != nil {
 				o.release()
@@ -519,7 +523,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			}
 			var saveFailed func() error
 			con.snapshot, saveFailed = snap.arm(m)
-			restore := con.start(m)
+			restore := con.start(m, o.machine, o.statusWhat())
 			start := time.Now()
 			exit, err := m.Run()
 			fe.finish(exit)
@@ -538,19 +542,15 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			}
 			restore()
 			if serr := o.saveFlash(); serr != nil && err == nil {
-				err = serr
+				err = hostError{serr}
 			}
 			if serr := saveFailed(); serr != nil && err == nil {
-				err = serr
+				err = hostError{serr}
 			}
 			if err != nil {
 				return err
 			}
-			switch exit {
-			case machine.ExitPowerOff, machine.ExitReset, machine.ExitStopped, machine.ExitHalted:
-				return nil
-			}
-			return exitError{1}
+			return bootExit(m, exit)
 		},
 	}
 	o.register(cmd)

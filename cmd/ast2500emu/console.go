@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -33,10 +34,66 @@ type console struct {
 
 	// snapshot is Ctrl-A s (snapshot.go); nil: not offered.
 	snapshot func()
+
+	// The status line: shown on a terminal until the guest prints.
+	outTTY  bool
+	printed bool
+	shown   bool
+	begin   time.Time
 }
 
 func newConsole(in, out *os.File) *console {
-	return &console{in: in, w: bufio.NewWriterSize(out, 4096), tty: term.IsTerminal(int(in.Fd())), stop: make(chan struct{}), port: "uart5"}
+	return &console{in: in, w: bufio.NewWriterSize(out, 4096), tty: term.IsTerminal(int(in.Fd())),
+		outTTY: term.IsTerminal(int(out.Fd())), stop: make(chan struct{}), port: "uart5"}
+}
+
+// statusWhat says what a boot runs, for the status line.
+func (o *bootOptions) statusWhat() string {
+	switch {
+	case o.mtd != "" && o.bootMode == "firmware":
+		return "firmware from " + filepath.Base(o.mtd)
+	case o.mtd != "":
+		return "the FIT in " + filepath.Base(o.mtd)
+	case o.kernel != "":
+		return filepath.Base(o.kernel)
+	}
+	return "the bundled Linux guest"
+}
+
+// statusLine is the one-line status shown before the guest's first byte.
+func statusLine(board, what string, elapsed time.Duration) string {
+	return fmt.Sprintf("ast2500emu: %s: booting %s... %.0fs (Ctrl-A x quits)", board, what, elapsed.Seconds())
+}
+
+// status shows the status line, refreshed every second, until the guest
+// prints (out clears it) or the run ends.
+func (c *console) status(board, what string) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		c.mu.Lock()
+		if c.printed {
+			c.mu.Unlock()
+			return
+		}
+		c.w.WriteString("\r\033[K" + statusLine(board, what, time.Since(c.begin)))
+		c.w.Flush()
+		c.shown = true
+		c.mu.Unlock()
+		select {
+		case <-c.stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// clearStatus erases the status line. Locked.
+func (c *console) clearStatus() {
+	if c.shown {
+		c.w.WriteString("\r\033[K")
+		c.shown = false
+	}
 }
 
 // out receives guest output on the machine goroutine. Output is buffered
@@ -44,6 +101,10 @@ func newConsole(in, out *os.File) *console {
 // flusher (a prompt has no line end).
 func (c *console) out(b byte) {
 	c.mu.Lock()
+	if !c.printed {
+		c.printed = true
+		c.clearStatus()
+	}
 	if c.inMon {
 		if len(c.held) < 1<<20 {
 			c.held = append(c.held, b)
@@ -75,7 +136,7 @@ func (c *console) flusher() {
 
 // start puts the terminal in raw mode and starts the input pump. The
 // returned function restores the terminal and flushes output.
-func (c *console) start(m *machine.Machine) func() {
+func (c *console) start(m *machine.Machine, board, what string) func() {
 	var old *term.State
 	if c.tty {
 		if st, err := term.MakeRaw(int(c.in.Fd())); err == nil {
@@ -84,9 +145,15 @@ func (c *console) start(m *machine.Machine) func() {
 	}
 	go c.pump(m)
 	go c.flusher()
+	c.begin = time.Now()
+	if c.outTTY {
+		go c.status(board, what)
+	}
 	return func() {
 		close(c.stop)
 		c.mu.Lock()
+		c.printed = true
+		c.clearStatus()
 		c.w.Flush()
 		c.mu.Unlock()
 		if old != nil {

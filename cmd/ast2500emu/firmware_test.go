@@ -64,6 +64,21 @@ func fileSum(t *testing.T, path string) [32]byte {
 // runs again); without --mtd-writable the image file is unchanged byte for
 // byte. With --mtd-writable the file survives into a second process, which
 // boots through --boot direct.
+// haltThenWatchdog powers the guest off with watchdog 2 still running (the
+// loader armed it; Linux's reboot notifier stops it only for a restart):
+// the CPU halts, and the watchdog resets the machine at its expiry, as on
+// the hardware, so the firmware boots again. Ctrl-A x then ends the run.
+func haltThenWatchdog(g *guestConsole, timeout time.Duration) {
+	g.t.Helper()
+	g.send("poweroff\n")
+	g.expect(`reboot: System halted`, timeout)
+	g.expect(`ast2500emu first-stage boot`, timeout)
+	g.send("\x01x")
+	if code := g.wait(timeout); code != 0 {
+		g.t.Fatalf("exit status after Ctrl-A x: %d", code)
+	}
+}
+
 func TestFirmwareBootMTD(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots the guest")
@@ -108,10 +123,7 @@ func TestFirmwareBootMTD(t *testing.T) {
 	if up < 120 {
 		t.Errorf("uptime after sleep 120 is %q", o)
 	}
-	g.send("poweroff\n")
-	if code := g.wait(long); code != 0 {
-		t.Fatalf("exit status after poweroff: %d", code)
-	}
+	haltThenWatchdog(g, long)
 	if fileSum(t, path) != before {
 		t.Fatal("the image changed on disk without --mtd-writable")
 	}
@@ -121,10 +133,7 @@ func TestFirmwareBootMTD(t *testing.T) {
 	expectAll(g, firmwareMilestones, long)
 	expectAll(g, flashMilestones, long)
 	sh(g, "echo kept-across-runs > /persist.txt; sync", long)
-	g.send("poweroff\n")
-	if code := g.wait(long); code != 0 {
-		t.Fatalf("exit status after poweroff: %d", code)
-	}
+	haltThenWatchdog(g, long)
 	after, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -30,6 +30,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/loader"
 	"github.com/ast2500emu/ast2500emu/machine"
 	"github.com/ast2500emu/ast2500emu/smoke"
+	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
 
 type smokeOptions struct {
@@ -42,6 +43,8 @@ type smokeOptions struct {
 	prompt      string
 	timeout     time.Duration
 	stepTimeout time.Duration
+	stepGuest   time.Duration
+	login       string
 	budgetInsns uint64
 	budgetGuest time.Duration
 	det         bool
@@ -114,8 +117,16 @@ Steps come from --expect REGEX / --send TEXT (repeatable, kept in order;
 DURATION" (wall limit of each following step), "guest-timeout DURATION",
 # comments). Expect regexps match one console line at a time (carriage
 returns and escape sequences removed), including an unfinished line such
-as a prompt. Without steps the script is: wait for the shell prompt, send
-"poweroff", expect "reboot: System halted" (or "Power down").
+as a prompt. Script lines "stage NAME" wait for a boot stage, "halt" for
+the machine to halt or power off (decided from the CPU's state, not from
+console text), "login USER[:PASSWORD]" logs in (answering "Password:" if
+it is asked). Without steps the script is: wait for the shell stage (a
+prompt after the kernel and init stages), send "poweroff", wait for the
+machine to halt; with --login, log in first.
+
+Every step that waits gets --step-timeout (wall) and --step-guest-timeout
+(guest time) unless the script sets its own; a step that times out reports
+what it was waiting for and the last console lines.
 
 The run passes when every step has completed. Whatever the script says,
 these console lines fail it (--allow CLASS relaxes one class):
@@ -132,8 +143,14 @@ failing run.
 inputs print byte-identical consoles and reach every stage at the same
 instruction count.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd) },
+		RunE: func(cmd *cobra.Command, args []string) error { return o.runReported(cmd, os.Args) },
 	}
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		// Flags after the bad one are not parsed: find the report paths
+		// in the raw arguments.
+		o.report, o.junit = rawFlag(os.Args, "report"), rawFlag(os.Args, "junit")
+		return o.usageReport(usageError{err}, os.Args)
+	})
 	o.boot.register(cmd)
 	f := cmd.Flags()
 	kf := f.Lookup("kernel")
@@ -145,7 +162,9 @@ instruction count.`,
 	o.snap.registerLoad(f)
 	f.StringVar(&o.prompt, "prompt", smoke.DefaultPrompt, "regexp for the shell stage (and the default script)")
 	f.DurationVar(&o.timeout, "timeout", 10*time.Minute, "wall-clock limit for the whole run (0: none)")
-	f.DurationVar(&o.stepTimeout, "step-timeout", 0, "wall-clock limit for each step without its own (0: none)")
+	f.DurationVar(&o.stepTimeout, "step-timeout", 5*time.Minute, "wall-clock limit for each waiting step without its own (0: none)")
+	f.DurationVar(&o.stepGuest, "step-guest-timeout", 3*time.Minute, "guest-time limit for each waiting step without its own (0: none)")
+	f.StringVar(&o.login, "login", "", "log in at the login prompt as USER[:PASSWORD] before the script (a Password: prompt is answered, or skipped if none comes)")
 	f.Uint64Var(&o.budgetInsns, "budget-insns", 0, "instruction budget for the whole run (0: none)")
 	f.DurationVar(&o.budgetGuest, "budget-guest", 0, "guest-time budget for the whole run (0: none)")
 	f.BoolVar(&o.det, "deterministic", false, "virtual clock only, no network peer (--nic none): reproducible runs")
@@ -194,14 +213,31 @@ func (o *smokeOptions) plan() (plan, error) {
 	p.steps = append(p.steps, o.flagSteps...)
 	if len(p.steps) == 0 {
 		p.steps = []smoke.Step{
-			{Kind: smoke.Expect, Arg: o.prompt, Re: prompt},
+			{Kind: smoke.WaitStage, Arg: "shell"},
 			{Kind: smoke.Send, Arg: `poweroff\n`, Text: []byte("poweroff\n")},
-			{Kind: smoke.Expect, Arg: `reboot: (System halted|Power down)`, Re: regexp.MustCompile(`reboot: (System halted|Power down)`)},
+			smoke.NewHalt(),
 		}
 	}
+	if o.login != "" {
+		st, err := smoke.NewLogin(o.login)
+		if err != nil {
+			return p, usage("--login: %v", err)
+		}
+		if p.steps[0].Kind == smoke.WaitStage && p.steps[0].Arg == "shell" {
+			p.steps = p.steps[1:] // the login ends at the shell
+		}
+		p.steps = append([]smoke.Step{st}, p.steps...)
+	}
 	for i := range p.steps {
-		if p.steps[i].Timeout == 0 {
-			p.steps[i].Timeout = o.stepTimeout
+		st := &p.steps[i]
+		if !st.Kind.Waits() {
+			continue
+		}
+		if !st.TimeoutSet && st.Timeout == 0 {
+			st.Timeout = o.stepTimeout
+		}
+		if !st.GuestTimeoutSet && st.GuestTimeout == 0 {
+			st.GuestTimeout = o.stepGuest
 		}
 	}
 	p.allow = map[smoke.Class]bool{}
@@ -220,32 +256,113 @@ func (o *smokeOptions) plan() (plan, error) {
 	return p, nil
 }
 
-func (o *smokeOptions) kernelRuns() ([]string, error) {
+func (o *smokeOptions) kernelRuns(cmd *cobra.Command) ([]string, error) {
 	ks := append([]string(nil), o.kernels...)
+	where := make([]string, len(ks))
+	for i := range ks {
+		where[i] = "--kernel"
+	}
 	if o.kernelList != "" {
 		b, err := hostfile.Read("kernel list", o.kernelList, hostfile.TextLimit)
 		if err != nil {
 			return nil, usage("--kernel-list %v", err)
 		}
-		for _, l := range strings.Split(string(b), "\n") {
+		n := 0
+		for i, l := range strings.Split(string(b), "\n") {
 			l = strings.TrimSpace(l)
 			if l != "" && !strings.HasPrefix(l, "#") {
 				ks = append(ks, l)
+				where = append(where, fmt.Sprintf("--kernel-list %s:%d", o.kernelList, i+1))
+				n++
 			}
+		}
+		if n == 0 {
+			return nil, usage("--kernel-list %s: no kernels (only blank lines and comments)", o.kernelList)
 		}
 	}
 	if len(ks) == 0 {
-		ks = []string{""} // the bundled guest
+		return []string{""}, nil // the bundled guest
 	}
-	for _, k := range ks {
-		if k == "" {
-			continue
-		}
-		if _, err := loader.ReadImage("kernel", k); err != nil {
-			return nil, usageError{err}
+	// Every kernel is read and planned into guest RAM before the first
+	// run, so that a bad entry fails at once, not after the others ran.
+	for i, k := range ks {
+		if err := o.checkKernel(cmd, k); err != nil {
+			return nil, usage("%s: %v", where[i], err)
 		}
 	}
 	return ks, nil
+}
+
+// checkKernel reads a kernel and plans it (with the dtb and initrd the
+// flags name) into the board's RAM, as a run would.
+func (o *smokeOptions) checkKernel(cmd *cobra.Command, k string) error {
+	bo := o.boot
+	bo.kernel = k
+	b, _, berr := bo.board()
+	if berr != nil || len(bo.mtds) > 0 {
+		_, err := loader.ReadImage("kernel", k)
+		return err
+	}
+	ram := b.RAMSize
+	if bo.memory != "" {
+		if n, err := parseSize(bo.memory); err == nil {
+			ram = n
+		}
+	}
+	req, err := bo.bootRequest(cmd, b, ram)
+	if err != nil {
+		return err
+	}
+	_, err = loader.Plan(req, ast2500.DRAMBase, uint32(ram))
+	return err
+}
+
+// runReported runs smoke; a usage error still writes the JSON and JUnit
+// reports (class usage), so that CI reporters find one.
+func (o *smokeOptions) runReported(cmd *cobra.Command, args []string) error {
+	err := o.run(cmd)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return o.usageReport(err, args)
+	}
+	return err
+}
+
+// usageReport writes the usage-class reports the flags ask for and
+// returns err (or the host error of writing them).
+func (o *smokeOptions) usageReport(err error, args []string) error {
+	if o.report == "" && o.junit == "" {
+		return err
+	}
+	now := time.Now()
+	rep := smoke.NotRun(smoke.Usage, err.Error(), smoke.Meta{Version: versionString(), Name: "usage", Machine: o.boot.machine, Seed: o.boot.seed, Start: now, Args: args})
+	if o.report != "" {
+		if werr := rep.WriteJSON(o.report); werr != nil {
+			fmt.Fprintln(os.Stderr, "ast2500emu smoke: --report:", werr)
+		}
+	}
+	if o.junit != "" {
+		if werr := rep.WriteJUnitFile(o.junit); werr != nil {
+			fmt.Fprintln(os.Stderr, "ast2500emu smoke: --junit:", werr)
+		}
+	}
+	return err
+}
+
+// rawFlag finds --name VALUE or --name=VALUE in raw arguments.
+func rawFlag(args []string, name string) string {
+	v := ""
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--"+name && i+1 < len(args) {
+			v = args[i+1]
+		} else if strings.HasPrefix(a, "--"+name+"=") {
+			v = a[len(name)+3:]
+		}
+	}
+	return v
 }
 
 func (o *smokeOptions) run(cmd *cobra.Command) error {
@@ -271,6 +388,14 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 	if o.jobs < 1 {
 		return usage("--jobs %d: want at least 1", o.jobs)
 	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--timeout", o.timeout}, {"--step-timeout", o.stepTimeout}, {"--step-guest-timeout", o.stepGuest}, {"--budget-guest", o.budgetGuest}} {
+		if d.v < 0 {
+			return usage("%s %v: negative (0 means no limit)", d.name, d.v)
+		}
+	}
 	if err := o.snap.prepare(cmd, &o.boot); err != nil {
 		return err
 	}
@@ -278,7 +403,7 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	ks, err := o.kernelRuns()
+	ks, err := o.kernelRuns(cmd)
 	if err != nil {
 		return err
 	}
@@ -306,6 +431,12 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 	}
 	if jobs > len(ks) {
 		jobs = len(ks)
+	}
+	// Debugging and tracing flags (--gdb, --trace-insn, --trace-calls,
+	// --profile) work in a smoke run as in boot; their output files would
+	// be overwritten by every run of a matrix.
+	if len(ks) > 1 && o.boot.debug.active() {
+		return usage("--gdb, --trace-insn, --trace-calls and --profile apply to a single run, not a matrix of %d", len(ks))
 	}
 	if o.consoleLog == "-" && len(ks) > 1 {
 		return usage("--console-log -: only for a single run")
@@ -358,20 +489,22 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 	if tty && len(ks) == 1 {
 		fmt.Fprint(os.Stderr, "\r\033[K")
 	}
-	for _, err := range errs {
-		var ue usageError
-		if errors.As(err, &ue) {
-			return err
-		}
+	if len(ks) == 1 && errs[0] != nil {
+		return errs[0]
 	}
 	code := 0
 	for i, r := range reps {
 		if errs[i] != nil {
+			// The run did not happen (or its results were lost): a row
+			// in the summary and a report, as for any run.
 			fmt.Fprintln(os.Stderr, "ast2500emu smoke:", errs[i])
-			if code == 0 {
-				code = smoke.ExitError
+			c := smoke.HostError
+			var ue usageError
+			if errors.As(errs[i], &ue) {
+				c = smoke.Usage
 			}
-			continue
+			r = smoke.NotRun(c, errs[i].Error(), smoke.Meta{Version: versionString(), Name: runName(o.name, ks[i], i, len(ks)), Machine: o.boot.machine, Kernel: ks[i]})
+			reps[i] = r
 		}
 		if code == 0 && r.ExitCode != 0 {
 			code = r.ExitCode
@@ -379,13 +512,55 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 	}
 	if len(ks) > 1 {
 		smoke.Summary(os.Stdout, reps)
-	} else if errs[0] == nil {
+	} else {
 		fmt.Println(resultLine(reps[0]))
+		if reps[0].Class == string(smoke.Timeout) {
+			fmt.Print(stallLines(reps[0]))
+		}
 	}
 	if code != 0 {
 		return exitError{code}
 	}
 	return nil
+}
+
+// stallLines says what a timed-out run was waiting for, and the console's
+// last lines.
+func stallLines(r smoke.Report) string {
+	var b strings.Builder
+	for _, st := range r.Steps {
+		if st.Status == smoke.StepFailed {
+			fmt.Fprintf(&b, "  waiting for: step %d, %s %s\n", st.Index, st.Kind, st.Arg)
+		}
+	}
+	tail := r.ConsoleTail
+	for len(tail) > 0 && strings.TrimSpace(tail[len(tail)-1]) == "" {
+		tail = tail[:len(tail)-1]
+	}
+	if len(tail) > 8 {
+		tail = tail[len(tail)-8:]
+	}
+	if len(tail) > 0 {
+		b.WriteString("  last console lines:\n")
+		for _, l := range tail {
+			b.WriteString("  | " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// runName names run idx of total in reports.
+func runName(name, kernel string, idx, total int) string {
+	if name == "" {
+		name = "bundled"
+		if kernel != "" {
+			name = filepath.Base(kernel)
+		}
+	}
+	if total > 1 {
+		name = fmt.Sprintf("%d-%s", idx+1, name)
+	}
+	return name
 }
 
 func resultLine(r smoke.Report) string {
@@ -424,20 +599,16 @@ func outPath(path string, n, total int, ext string) string {
 func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, total int, prog func(smoke.Progress), register func(*machine.Machine) bool) (rep smoke.Report, err error) {
 	bo := o.boot
 	bo.kernel = kernel
+	bo.pcap = nil // one capture per run
+	for _, pc := range o.boot.pcap {
+		bo.pcap = append(bo.pcap, outPath(pc, idx+1, total, ".pcap"))
+	}
 	name := o.name
-	if name == "" && p.name != "" {
+	if name == "" {
 		name = p.name
 	}
-	if name == "" {
-		name = "bundled"
-		if kernel != "" {
-			name = filepath.Base(kernel)
-		}
-	}
-	if total > 1 {
-		name = fmt.Sprintf("%d-%s", idx+1, name)
-	}
-	meta := smoke.Meta{Version: Version, Name: name, Machine: bo.machine, Kernel: kernel, DTB: bo.dtb, Seed: bo.seed, Deterministic: o.det}
+	name = runName(name, kernel, idx, total)
+	meta := smoke.Meta{Version: versionString(), Initrd: bo.initrd, Start: time.Now(), Args: os.Args, Name: name, Machine: bo.machine, Kernel: kernel, DTB: bo.dtb, Seed: bo.seed, Deterministic: o.det}
 	if kernel == "" {
 		meta.Kernel = "bundled"
 	}
@@ -486,6 +657,9 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		// does; a deterministic run has none.
 		cfg.Paced = bo.pace == "on" || bo.pace == "auto" && bo.realPeers()
 		cfg.MaxInsns = o.budgetInsns
+		if !o.det && !cfg.Paced {
+			cfg.IdleWallAfter = machine.DefaultIdleWallAfter
+		}
 		sn := o.snap // per run: newMachine records this run's images
 		m, merr := sn.newMachine(cmd, &bo, cfg)
 		if merr != nil {
@@ -506,16 +680,9 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		}
 		defer func() {
 			if serr := bo.saveFlash(); serr != nil && err == nil {
-				err = serr
+				err = hostError{serr}
 			}
 		}()
-		// Debugging and tracing flags (--gdb, --trace-insn, --trace-calls,
-		// --profile) work in a smoke run as in boot; their output files
-		// would be overwritten by every run of a matrix.
-		if total > 1 && bo.debug.active() {
-			err = usage("--gdb, --trace-insn, --trace-calls and --profile apply to a single run, not a matrix of %d", total)
-			return
-		}
 		endDebug, derr := bo.debug.attach(m)
 		if derr != nil {
 			err = derr
@@ -537,7 +704,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 	}()
 	if flush != nil {
 		if ferr := flush(); ferr != nil && err == nil {
-			err = fmt.Errorf("--console-log: %v", ferr)
+			err = hostError{fmt.Errorf("--console-log: %v", ferr)}
 		}
 	}
 	if err != nil {
@@ -547,12 +714,12 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 	rep.Decompress = decompress
 	if path := outPath(o.report, idx+1, total, ".json"); path != "" {
 		if werr := rep.WriteJSON(path); werr != nil {
-			return rep, fmt.Errorf("--report: %v", werr)
+			return rep, hostError{fmt.Errorf("--report: %v", werr)}
 		}
 	}
 	if path := outPath(o.junit, idx+1, total, ".xml"); path != "" {
 		if werr := rep.WriteJUnitFile(path); werr != nil {
-			return rep, fmt.Errorf("--junit: %v", werr)
+			return rep, hostError{fmt.Errorf("--junit: %v", werr)}
 		}
 	}
 	return rep, nil

@@ -51,7 +51,7 @@ func TestSnapshotCLI(t *testing.T) {
 	code, out1, errs := runCLI(t, exe, append(base, "--save-snapshot", at, "--snapshot-on", `# $`, "--snapshot-quit")...)
 	mm := savedRe.FindStringSubmatch(errs)
 	if code != 0 || mm == nil {
-		t.Fatalf("boot --save-snapshot: exit %d\n%s\n%s", code, tail(out1), errs)
+		t.Fatalf("boot --save-snapshot: exit %d\n%s\n%s", code, tailLog(out1), errs)
 	}
 	n, _ := strconv.ParseUint(mm[1], 10, 64)
 	fi, _ := os.Stat(at)
@@ -74,7 +74,7 @@ func TestSnapshotCLI(t *testing.T) {
 		t.Errorf("the restored run's snapshot at %s instructions differs from a full boot's (%d vs %d bytes)", end, len(bb), len(cb))
 	}
 	if out1+out2 != out3 {
-		t.Errorf("console: boot-to-prompt + restored run != full boot\nrestored: %q\nfull tail: %q", tail(out2), tail(out3))
+		t.Errorf("console: boot-to-prompt + restored run != full boot\nrestored: %q\nfull tail: %q", tailLog(out2), tailLog(out3))
 	}
 
 	// Two scripts from the one snapshot, in parallel.

@@ -93,11 +93,11 @@ func runPoints(t *testing.T, m *machine.Machine, s *snapOptions, out *bytes.Buff
 	}
 	m.SnapshotAt(pts[0].at, step)
 	if exit, err := m.Run(); err != nil || exit != machine.ExitStopped {
-		t.Fatalf("run: %v %v\n%s", exit, err, tail(out.String()))
+		t.Fatalf("run: %v %v\n%s", exit, err, tailLog(out.String()))
 	}
 }
 
-func tail(s string) string {
+func tailLog(s string) string {
 	if len(s) > 2000 {
 		s = s[len(s)-2000:]
 	}
@@ -141,7 +141,7 @@ func checkExact(t *testing.T, args []string, saves []uint64, M uint64, input map
 		want := whole[consoleAt[i]:consoleEnd[i]]
 		if rout.String() != want || !bytes.Equal(got[0], ends[i]) {
 			t.Errorf("%v at %d+%d: console or machine differs after restore (console %d bytes vs %d; machine state equal: %v)\nrestored console: %q",
-				args, n, M, rout.Len(), len(want), bytes.Equal(got[0], ends[i]), tail(rout.String()))
+				args, n, M, rout.Len(), len(want), bytes.Equal(got[0], ends[i]), tailLog(rout.String()))
 		}
 		t.Logf("%v: saved at %d (%.1f MiB), %d console bytes in the next %d instructions: identical after restore",
 			strings.Join(args, " "), n, float64(len(snaps[i]))/(1<<20), rout.Len(), M)

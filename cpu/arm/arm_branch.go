@@ -12,6 +12,23 @@ func opB(c *CPU, op uint32) {
 	c.writePC(c.R[15] + branchOffset(op))
 }
 
+// BranchSelf is "b ." (B with offset -8, condition AL): the spin loop
+// halted kernels end in (Linux's machine_halt).
+const BranchSelf = 0xeafffffe
+
+// opBSelf is B to itself. Its first execution at an address ends the CPU
+// slice, so that the machine sees the spin at an exact instruction count
+// whatever its slices are (halt detection in package machine); further
+// iterations are plain branches.
+func opBSelf(c *CPU, op uint32) {
+	at := c.R[15] - 8
+	c.writePC(at)
+	if c.selfLoop != at+1 {
+		c.selfLoop = at + 1
+		c.EndSlice()
+	}
+}
+
 func opBL(c *CPU, op uint32) {
 	c.R[14] = c.R[15] - 4
 	c.writePC(c.R[15] + branchOffset(op))

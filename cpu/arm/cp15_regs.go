@@ -96,12 +96,7 @@ var cp15Table = []cp15Reg{
 	// caches are modelled; the decoded-instruction cache is kept coherent
 	// by the store path, so cache operations (c5, c6, c7, c10, c11, c13,
 	// c14) are accepted and do nothing.
-	op("WFI", 7, 0, 4, func(c *CPU, _ cpReg, _ uint32) {
-		c.halted = true
-		c.limit = 0
-		c.nextPC = c.nextInsn()
-		c.branched = true
-	}),
+	op("WFI", 7, 0, 4, func(c *CPU, _ cpReg, _ uint32) { c.waitForInterrupt() }),
 	{name: "PAR", crn: 7, crm: 4, opc2: 0, field: func(p *cp15) *uint32 { return &p.par }},
 	{name: "ISB", crn: 7, crm: 5, opc2: 4, pl0W: true, write: endBlockOp}, // flush prefetch buffer
 	op("VA2PA priv read", 7, 8, 0, va2pa), op("VA2PA priv write", 7, 8, 1, va2pa),

@@ -97,6 +97,11 @@ type CPU struct {
 	// Insns counts retired instructions (conditional instructions that
 	// fail their condition count too).
 	Insns uint64
+	// Sleeps counts WFI/WFE entries and UserEntries switches into User
+	// mode: the machine reads them to tell a live system (one that idles
+	// or runs programs) from a dead one (a panic loop, a lockup).
+	Sleeps, UserEntries uint64
+	selfLoop            uint32 // address+1 of the last "b ." entered (opBSelf)
 
 	bus   Bus
 	robus ROPager
@@ -172,6 +177,7 @@ func (c *CPU) Reset() {
 	c.excl = exclusiveMonitor{}
 	c.cycles = cycleCounter{}
 	c.halted, c.event = false, false
+	c.selfLoop = 0
 	c.resetTLB()
 	c.code.flush()
 	c.pc = 0
@@ -241,6 +247,9 @@ func (c *CPU) setMode(m uint32) {
 	}
 	c.mode = m
 	if (old == ModeUSR) != (m == ModeUSR) {
+		if m == ModeUSR {
+			c.UserEntries++
+		}
 		c.privilegeChanged()
 		c.limit = 0 // fetch permissions may differ
 	}
@@ -642,6 +651,7 @@ func (c *CPU) condPassSlow(cond uint32) bool {
 // or not.
 func (c *CPU) waitForInterrupt() {
 	c.halted = true
+	c.Sleeps++
 	c.limit = 0
 	c.nextPC = c.nextInsn()
 	c.branched = true

@@ -107,6 +107,9 @@ func decodeARM(op uint32) handler {
 		if op&(1<<24) != 0 {
 			return opBL
 		}
+		if op == BranchSelf {
+			return opBSelf
+		}
 		return opB
 	case 6:
 		return decodeCoproc(op)

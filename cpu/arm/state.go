@@ -54,6 +54,11 @@ type State struct {
 	CCNTInsns uint64
 
 	Halted, Event bool
+
+	// Progress counters the machine reads for liveness (WFI entries,
+	// switches into User mode) and the last "b ." entered.
+	Sleeps, UserEntries uint64
+	SelfLoop            uint32
 }
 
 // State returns the core's architectural state. Call it between Run calls.
@@ -81,6 +86,7 @@ func (c *CPU) State() State {
 		ExclValid: c.excl.valid, ExclAddr: c.excl.addr,
 		CCNTBase: c.cycles.base, CCNTInsns: c.cycles.baseInsns,
 		Halted: c.halted, Event: c.event,
+		Sleeps: c.Sleeps, UserEntries: c.UserEntries, SelfLoop: c.selfLoop,
 	}
 	s.R[15] = c.pc
 	return s
@@ -124,6 +130,7 @@ func (c *CPU) Restore(s State) {
 	c.excl = exclusiveMonitor{valid: s.ExclValid, addr: s.ExclAddr}
 	c.cycles = cycleCounter{base: s.CCNTBase, baseInsns: s.CCNTInsns}
 	c.halted, c.event = s.Halted, s.Event
+	c.Sleeps, c.UserEntries, c.selfLoop = s.Sleeps, s.UserEntries, s.SelfLoop
 	c.mmu.update(c)
 	// A fresh soft TLB whose active set is the restored DACR's (this also
 	// selects the set for the restored privilege and the fast paths).

@@ -181,6 +181,12 @@ func (v *VIC) update() {
 // IRQ reports the current IRQ output level.
 func (v *VIC) IRQ() bool { return v.irqOut }
 
+// Routes reports whether any enabled source is routed to IRQ and to FIQ:
+// a source that is not enabled can never assert an output.
+func (v *VIC) Routes() (irq, fiq bool) {
+	return v.enable&^v.selectF != 0, v.enable&v.selectF != 0
+}
+
 // FIQ reports the current FIQ output level.
 func (v *VIC) FIQ() bool { return v.fiqOut }
 

@@ -175,6 +175,14 @@ func (w *WDT) ResetMode() int { return int(w.ctrl>>ctrlResetModeSh) & 3 }
 // TimeoutStatus returns the timeout status register.
 func (w *WDT) TimeoutStatus() uint32 { return w.status }
 
+// ResetArmed reports whether the watchdog is counting down towards a
+// reset: enabled with the reset action on.
+func (w *WDT) ResetArmed() bool { return w.enabled() && w.ctrl&CtrlResetSystem != 0 }
+
+// Reload returns the reload value (1 MHz ticks): a restart handler arms a
+// very short one, a running watchdog a period of seconds.
+func (w *WDT) Reload() uint32 { return w.reload }
+
 func (w *WDT) enabled() bool { return w.ctrl&CtrlEnable != 0 }
 
 func (w *WDT) setIRQ(l bool) {
