@@ -472,7 +472,10 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				return err
 			}
 			cfg.Paced = paced
-			if !cfg.Paced {
+			// An unpaced run idle for long waits in wall time (a person
+			// at the prompt), unless it runs to an instruction count the
+			// user gave (--snapshot-after): then nothing waits for a person.
+			if !cfg.Paced && snap.after == 0 {
 				cfg.IdleWallAfter = machine.DefaultIdleWallAfter
 			}
 			fe, err := o.front.configure(&cfg, con)
