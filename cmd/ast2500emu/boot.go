@@ -472,10 +472,11 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				return err
 			}
 			cfg.Paced = paced
-			// An unpaced run idle for long waits in wall time (a person
-			// at the prompt), unless it runs to an instruction count the
-			// user gave (--snapshot-after): then nothing waits for a person.
-			if !cfg.Paced && snap.after == 0 {
+			// A run left unpaced by --pace auto waits in wall time once
+			// it has been idle for long (a person at the prompt). An
+			// explicit --pace off skips idle time freely, and so does a
+			// run to an instruction count (--snapshot-after).
+			if !cfg.Paced && o.pace == "auto" && snap.after == 0 {
 				cfg.IdleWallAfter = machine.DefaultIdleWallAfter
 			}
 			fe, err := o.front.configure(&cfg, con)

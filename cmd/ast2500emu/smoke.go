@@ -657,7 +657,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		// does; a deterministic run has none.
 		cfg.Paced = bo.pace == "on" || bo.pace == "auto" && bo.realPeers()
 		cfg.MaxInsns = o.budgetInsns
-		if !o.det && !cfg.Paced {
+		if !o.det && !cfg.Paced && bo.pace == "auto" {
 			cfg.IdleWallAfter = machine.DefaultIdleWallAfter
 		}
 		sn := o.snap // per run: newMachine records this run's images
