@@ -58,8 +58,9 @@ type bootOptions struct {
 	rtc         string        // --rtc base=...
 	devErr      error         // from attaching --device
 
-	outputs []*lateFile  // --pcap, --log: created by openOutputs (outputs.go)
-	front   frontOptions // --serial, --monitor, --qmp (frontends.go)
+	outputs   []*lateFile  // --pcap, --log: created by openOutputs (outputs.go)
+	restoring bool         // --snapshot: the machine starts from a saved state
+	front     frontOptions // --serial, --monitor, --qmp (frontends.go)
 }
 
 func (o *bootOptions) register(cmd *cobra.Command) {
@@ -205,12 +206,19 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	scuUnlocked := false
 	if flash == nil || o.bootMode == "direct" {
 		req.GuestDecompress = o.guestDecompress
-		layout, err := loader.Plan(req, ast2500.DRAMBase, uint32(ram))
-		if err != nil {
-			o.release()
-			return cfg, usageError{err}
+		if o.restoring {
+			// A machine restored from a snapshot needs the images in
+			// RAM only if the guest resets: plan them then (the
+			// snapshot's header already matched their hashes).
+			boot = lazyDirectBoot(req, uint32(ram))
+		} else {
+			layout, err := loader.Plan(req, ast2500.DRAMBase, uint32(ram))
+			if err != nil {
+				o.release()
+				return cfg, usageError{err}
+			}
+			boot = machine.DirectBoot(layout)
 		}
-		boot = machine.DirectBoot(layout)
 		scuUnlocked = true
 	}
 
@@ -275,6 +283,22 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	}
 	cfg.MaxBootLoop = bootLoopLimit
 	return cfg, nil
+}
+
+// lazyDirectBoot is machine.DirectBoot with the images planned on first
+// use.
+func lazyDirectBoot(req loader.Request, ram uint32) func(*machine.Machine) error {
+	var boot func(*machine.Machine) error
+	return func(m *machine.Machine) error {
+		if boot == nil {
+			layout, err := loader.Plan(req, ast2500.DRAMBase, ram)
+			if err != nil {
+				return err
+			}
+			boot = machine.DirectBoot(layout)
+		}
+		return boot(m)
+	}
 }
 
 // stopSignals end a run cleanly (flash saved, capture flushed).

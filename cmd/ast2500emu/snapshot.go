@@ -112,6 +112,7 @@ func (s *snapOptions) prepare(cmd *cobra.Command, o *bootOptions) error {
 		return usage("--snapshot %s: %v", s.load, err)
 	}
 	s.snap = snap
+	o.restoring = true
 	if !f.Changed("machine") {
 		o.machine = snap.Header.Board
 	}
