@@ -260,9 +260,8 @@ func (m *Machine) reset() error {
 
 // Defaults for the guest's time base.
 const (
-	// DefaultPsPerInsn makes the nominal rate about what the interpreter
-	// achieves, so guest time runs close to wall time.
-	DefaultPsPerInsn = 6000
+	// DefaultPsPerInsn is the nominal instruction period, vclock's.
+	DefaultPsPerInsn = vclock.DefaultPsPerInsn
 	// DefaultIOAccessNs is the cost of one device register access.
 	DefaultIOAccessNs = 200
 	// DefaultIdleWallAfter is the quiet stretch of guest time after which
