@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
+	"github.com/ast2500emu/ast2500emu/devices/ncsi"
 	"github.com/ast2500emu/ast2500emu/mmio"
+	"github.com/ast2500emu/ast2500emu/network"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 	"github.com/ast2500emu/ast2500emu/vclock"
 )
@@ -110,10 +112,10 @@ type Machine struct {
 	idleGuest  uint64    // its guest reference
 	exit       atomic.Int32
 	exitSet    atomic.Bool
-	resetReq   int      // watchdog index + 1 of a pending reset
-	net        netState // MAC0
-	net1       netState // MAC1
-	Resets     int      // number of resets so far
+	resetReq   int              // watchdog index + 1 of a pending reset
+	ports      [2]*network.Port // MAC0's and MAC1's (network.go)
+	ncsi       *ncsi.Filter     // on MAC0's port (NC-SI boards)
+	Resets     int              // number of resets so far
 
 	// ConsoleHook, when set, sees every console byte (smoke tests).
 	ConsoleHook func(b byte)
@@ -154,7 +156,8 @@ func New(cfg Config) (*Machine, error) {
 	m.Log = sc.Log
 	sc.Console = m.consoleByte
 	sc.SerialOut = cfg.Serial
-	sc.MACTx = m.macTx
+	m.newPorts()
+	sc.MACTx = [2]func([]byte){m.ports[0].Send, m.ports[1].Send}
 	sc.MACPHY = cfg.MACPHY
 	sc.ResetRequest = func(wdt int) {
 		m.resetReq = wdt + 1
