@@ -45,8 +45,10 @@ func (e Exit) String() string {
 // Config describes a machine.
 type Config struct {
 	SoC ast2500.Config
-	// Attach adds board devices to the SoC before the first boot.
-	Attach func(s *ast2500.SoC)
+	// Attach adds board devices to the SoC before the first boot. An
+	// error (an image larger than its flash chip, an I2C address taken)
+	// ends New with it.
+	Attach func(s *ast2500.SoC) error
 	// Boot prepares the machine to run (loads images, sets the CPU's
 	// entry state). It runs at power-on and after every reset.
 	Boot func(m *Machine) error
@@ -171,7 +173,10 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m.SoC = soc
 	if cfg.Attach != nil {
-		cfg.Attach(soc)
+		if err := cfg.Attach(soc); err != nil {
+			m.closeNetwork()
+			return nil, err
+		}
 	}
 	m.CPU = arm.New(soc)
 	m.Clock.Attach(&m.CPU.Insns)
@@ -181,12 +186,15 @@ func New(cfg Config) (*Machine, error) {
 	soc.ConnectCPU(mmio.LineFunc(m.CPU.SetIRQ), mmio.LineFunc(m.CPU.SetFIQ))
 	m.CPU.SetColdCodeHook(m.zImageEntry)
 	if cfg.Boot == nil {
+		m.closeNetwork()
 		return nil, ErrNoBoot
 	}
 	if err := cfg.Boot(m); err != nil {
+		m.closeNetwork()
 		return nil, err
 	}
 	if err := m.setupNetwork(); err != nil {
+		m.closeNetwork()
 		return nil, err
 	}
 	return m, nil

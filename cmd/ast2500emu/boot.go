@@ -56,7 +56,6 @@ type bootOptions struct {
 	extraFlash  []*flashImage // images for FMC CS1.. and SPI1
 	devices     []string      // --device MODEL,bus=N,addr=0xNN
 	rtc         string        // --rtc base=...
-	devErr      error         // from attaching --device
 
 	outputs []*lateFile  // --pcap, --log: created by openOutputs (outputs.go)
 	front   frontOptions // --serial, --monitor, --qmp (frontends.go)
@@ -302,7 +301,7 @@ func (o *bootOptions) release() {
 // realPeers reports whether a MAC talks to peers outside the emulator.
 func (o *bootOptions) realPeers() bool {
 	ns, err := o.netSpec()
-	return err == nil && (ns.macs[0].kind != "none" || ns.macs[1].kind != "none")
+	return err == nil && (ns.macs[0].kind != network.KindNone || ns.macs[1].kind != network.KindNone)
 }
 
 // nicSpec is one MAC's validated --nic (and, for MAC0, --hostfwd).
@@ -323,7 +322,7 @@ type netSpec struct {
 // mac0=FILE, mac1=FILE) without opening anything.
 func (o *bootOptions) netSpec() (netSpec, error) {
 	var ns netSpec
-	specs := [2]string{"user", "none"}
+	specs := [2]string{network.KindUser, network.KindNone}
 	if len(o.nic) > 2 {
 		return ns, usage("--nic: the AST2500 has two MACs; got %d --nic", len(o.nic))
 	}
@@ -334,7 +333,7 @@ func (o *bootOptions) netSpec() (netSpec, error) {
 			return ns, usageError{err} // names --nic and the value
 		}
 	}
-	if len(o.hostfwd) > 0 && ns.macs[0].kind != "user" {
+	if len(o.hostfwd) > 0 && ns.macs[0].kind != network.KindUser {
 		return ns, usage("--hostfwd needs --nic user (for MAC0)")
 	}
 	for _, r := range o.hostfwd {
@@ -380,13 +379,13 @@ func (o *bootOptions) network(b boards.Board, ns netSpec) ([2]machine.NetConfig,
 // openBackend opens one MAC's backend.
 func openBackend(spec nicSpec) (network.Backend, error) {
 	switch spec.kind {
-	case "tap":
+	case network.KindTap:
 		t, err := tap.NewTap(spec.arg)
 		if err != nil {
 			return nil, usage("--nic %v", err) // "tap NAME: ..."
 		}
 		return t, nil
-	case "user":
+	case network.KindUser:
 		u, err := usernet.NewUser(usernet.UserConfig{HostFwds: spec.fwds})
 		if err != nil {
 			if strings.HasPrefix(err.Error(), "hostfwd ") {
@@ -494,10 +493,6 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 				if errors.As(err, &ie) {
 					return usageError{err}
 				}
-				return err
-			}
-			if err := o.attachError(); err != nil {
-				o.release()
 				return err
 			}
 			fe.start(m)

@@ -29,6 +29,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 	"github.com/ast2500emu/ast2500emu/loader"
 	"github.com/ast2500emu/ast2500emu/machine"
+	"github.com/ast2500emu/ast2500emu/network"
 	"github.com/ast2500emu/ast2500emu/smoke"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
@@ -368,7 +369,7 @@ func rawFlag(args []string, name string) string {
 func (o *smokeOptions) run(cmd *cobra.Command) error {
 	if o.det {
 		for _, n := range o.boot.nic {
-			if n != "none" {
+			if n != network.KindNone {
 				return usage("--deterministic needs --nic none (a network peer is not reproducible)")
 			}
 		}
@@ -378,7 +379,7 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 		if o.boot.pace == "on" {
 			return usage("--deterministic excludes --pace on")
 		}
-		o.boot.nic = []string{"none"}
+		o.boot.nic = []string{network.KindNone}
 	}
 	switch o.boot.pace {
 	case "on", "off", "auto":
@@ -671,11 +672,6 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 				return
 			}
 			res = smoke.Result{Class: smoke.Emulator, Reason: "emulator error: " + merr.Error(), Exit: "emulator fault"}
-			return
-		}
-		if aerr := bo.attachError(); aerr != nil {
-			bo.release()
-			err = aerr
 			return
 		}
 		defer func() {
