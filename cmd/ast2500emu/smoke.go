@@ -649,29 +649,24 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 				res = smoke.Result{Class: smoke.Emulator, Reason: fmt.Sprintf("emulator panic: %v", r), Stack: string(debug.Stack()), Exit: "emulator fault"}
 			}
 		}()
-		cfg, cerr := bo.machineConfig(cmd, nil)
-		if cerr != nil {
-			err = cerr
+		sn := o.snap // per run: newMachine records this run's images
+		m, merr := bo.buildMachine(cmd, &sn, nil, func(opts *machine.Options) error {
+			// auto: pace only for real network peers (user/tap), as boot
+			// does; a deterministic run has none.
+			opts.Paced = bo.pace == "on" || bo.pace == "auto" && bo.realPeers()
+			opts.MaxInsns = o.budgetInsns
+			if !o.det && !opts.Paced {
+				opts.IdleWallAfter = machine.DefaultIdleWallAfter
+			}
+			return nil
+		})
+		var me machineError
+		if errors.As(merr, &me) {
+			res = smoke.Result{Class: smoke.Emulator, Reason: "emulator error: " + me.err.Error(), Exit: "emulator fault"}
 			return
 		}
-		// auto: pace only for real network peers (user/tap), as boot
-		// does; a deterministic run has none.
-		cfg.Paced = bo.pace == "on" || bo.pace == "auto" && bo.realPeers()
-		cfg.MaxInsns = o.budgetInsns
-		if !o.det && !cfg.Paced {
-			cfg.IdleWallAfter = machine.DefaultIdleWallAfter
-		}
-		sn := o.snap // per run: newMachine records this run's images
-		m, merr := sn.newMachine(cmd, &bo, cfg)
 		if merr != nil {
-			bo.release()
-			var ie *loader.InputError
-			var ue usageError
-			if errors.As(merr, &ie) || errors.As(merr, &ue) {
-				err = usageError{merr}
-				return
-			}
-			res = smoke.Result{Class: smoke.Emulator, Reason: "emulator error: " + merr.Error(), Exit: "emulator fault"}
+			err = merr
 			return
 		}
 		defer func() {
