@@ -64,10 +64,11 @@ func TestHaltLoopEndsRun(t *testing.T) {
 // profiler's sampling timer must not change the counts).
 func TestHaltExactWithTimers(t *testing.T) {
 	m1, exit1, _ := runHalt(t, 5, Config{})
-	m2, exit2, _ := runHalt(t, 5, Config{Attach: func(s *ast2500.SoC) {
+	m2, exit2, _ := runHalt(t, 5, Config{Attach: func(s *ast2500.SoC) error {
 		var tm *vclock.Timer
 		tm = s.Clock().NewTimer("sampler", func() { tm.SetAfter(7000) })
 		tm.SetAfter(7000)
+		return nil
 	}})
 	if exit1 != ExitHalted || exit2 != ExitHalted || m1.CPU.Insns != m2.CPU.Insns || m1.Clock.Now() != m2.Clock.Now() {
 		t.Errorf("plain run %v at %d insns %d ns; with a sampler %v at %d insns %d ns", exit1, m1.CPU.Insns, m1.Clock.Now(), exit2, m2.CPU.Insns, m2.Clock.Now())

@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
+	"github.com/ast2500emu/ast2500emu/devices/ncsi"
 	"github.com/ast2500emu/ast2500emu/mmio"
+	"github.com/ast2500emu/ast2500emu/network"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 	"github.com/ast2500emu/ast2500emu/vclock"
 )
@@ -43,8 +45,10 @@ func (e Exit) String() string {
 // Config describes a machine.
 type Config struct {
 	SoC ast2500.Config
-	// Attach adds board devices to the SoC before the first boot.
-	Attach func(s *ast2500.SoC)
+	// Attach adds board devices to the SoC before the first boot. An
+	// error (an image larger than its flash chip, an I2C address taken)
+	// ends New with it.
+	Attach func(s *ast2500.SoC) error
 	// Boot prepares the machine to run (loads images, sets the CPU's
 	// entry state). It runs at power-on and after every reset.
 	Boot func(m *Machine) error
@@ -110,10 +114,10 @@ type Machine struct {
 	idleGuest  uint64    // its guest reference
 	exit       atomic.Int32
 	exitSet    atomic.Bool
-	resetReq   int      // watchdog index + 1 of a pending reset
-	net        netState // MAC0
-	net1       netState // MAC1
-	Resets     int      // number of resets so far
+	resetReq   int              // watchdog index + 1 of a pending reset
+	ports      [2]*network.Port // MAC0's and MAC1's (network.go)
+	ncsi       *ncsi.Filter     // on MAC0's port (NC-SI boards)
+	Resets     int              // number of resets so far
 
 	// ConsoleHook, when set, sees every console byte (smoke tests).
 	ConsoleHook func(b byte)
@@ -154,7 +158,8 @@ func New(cfg Config) (*Machine, error) {
 	m.Log = sc.Log
 	sc.Console = m.consoleByte
 	sc.SerialOut = cfg.Serial
-	sc.MACTx = m.macTx
+	m.newPorts()
+	sc.MACTx = [2]func([]byte){m.ports[0].Send, m.ports[1].Send}
 	sc.MACPHY = cfg.MACPHY
 	sc.ResetRequest = func(wdt int) {
 		m.resetReq = wdt + 1
@@ -168,7 +173,10 @@ func New(cfg Config) (*Machine, error) {
 	}
 	m.SoC = soc
 	if cfg.Attach != nil {
-		cfg.Attach(soc)
+		if err := cfg.Attach(soc); err != nil {
+			m.closeNetwork()
+			return nil, err
+		}
 	}
 	m.CPU = arm.New(soc)
 	m.Clock.Attach(&m.CPU.Insns)
@@ -178,12 +186,15 @@ func New(cfg Config) (*Machine, error) {
 	soc.ConnectCPU(mmio.LineFunc(m.CPU.SetIRQ), mmio.LineFunc(m.CPU.SetFIQ))
 	m.CPU.SetColdCodeHook(m.zImageEntry)
 	if cfg.Boot == nil {
+		m.closeNetwork()
 		return nil, ErrNoBoot
 	}
 	if err := cfg.Boot(m); err != nil {
+		m.closeNetwork()
 		return nil, err
 	}
 	if err := m.setupNetwork(); err != nil {
+		m.closeNetwork()
 		return nil, err
 	}
 	return m, nil
@@ -260,9 +271,8 @@ func (m *Machine) reset() error {
 
 // Defaults for the guest's time base.
 const (
-	// DefaultPsPerInsn makes the nominal rate about what the interpreter
-	// achieves, so guest time runs close to wall time.
-	DefaultPsPerInsn = 6000
+	// DefaultPsPerInsn is the nominal instruction period, vclock's.
+	DefaultPsPerInsn = vclock.DefaultPsPerInsn
 	// DefaultIOAccessNs is the cost of one device register access.
 	DefaultIOAccessNs = 200
 	// DefaultIdleWallAfter is the quiet stretch of guest time after which

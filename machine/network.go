@@ -1,10 +1,11 @@
 package machine
 
-// Network plumbing: MAC0's frames go to NC-SI (romulus) or to the network
-// backend, MAC1's to its own backend, and every frame a MAC sends or
-// receives is recorded in that MAC's pcap file, timestamped with guest
-// time. Frames from a backend arrive on backend goroutines and are handed
-// to the MAC on the machine goroutine.
+// Network plumbing: each MAC has a network.Port (network/port.go) that
+// the machine attaches. The port carries the MAC's frames to its backend,
+// with the pcap capture as a tap on it (stamped with guest time) and, for
+// MAC0 of an NC-SI board (romulus), the NC-SI responder as a filter with
+// its own reply timer (devices/ncsi/filter.go). Frames from a backend
+// arrive on backend goroutines and reach the MAC on the machine goroutine.
 
 import (
 	"time"
@@ -12,7 +13,6 @@ import (
 	"github.com/ast2500emu/ast2500emu/devices/ncsi"
 	"github.com/ast2500emu/ast2500emu/network"
 	"github.com/ast2500emu/ast2500emu/network/pcap"
-	"github.com/ast2500emu/ast2500emu/vclock"
 )
 
 // NetConfig attaches a MAC to the outside.
@@ -26,101 +26,45 @@ type NetConfig struct {
 	NICMAC [6]byte
 }
 
-// ncsiDelay is how long the emulated NIC takes to answer an NC-SI command.
-const ncsiDelay = 20_000 // ns
-
-type netState struct {
-	mac     int
-	cfg     NetConfig
-	ncsi    *ncsi.Responder
-	pending [][]byte // NC-SI replies waiting for ncsiTimer
-	timer   *vclock.Timer
+// newPorts makes the MACs' ports on their backends (before the SoC, whose
+// MACs transmit into them).
+func (m *Machine) newPorts() {
+	for i, nc := range []NetConfig{m.cfg.Net, m.cfg.Net1} {
+		m.ports[i] = network.NewPort(nc.Backend)
+		if w := nc.PCAP; w != nil {
+			m.ports[i].AddTap(pcap.Tap(w, func() time.Time { return time.Unix(0, int64(m.Clock.Now())) }))
+		}
+	}
 }
 
+// setupNetwork connects the ports to the MACs, puts the NC-SI responder
+// on MAC0's port when the board has one (MAC1 never: NC-SI is MAC0's RMII
+// to the host NIC), and starts the backends.
 func (m *Machine) setupNetwork() error {
-	m.net.mac, m.net.cfg = 0, m.cfg.Net
-	m.net1.mac, m.net1.cfg = 1, m.cfg.Net1
-	m.net1.cfg.NCSI = false // NC-SI is MAC0's (RMII to the host NIC)
-	for _, n := range []*netState{&m.net, &m.net1} {
-		if err := m.setupMAC(n); err != nil {
+	for i, p := range m.ports {
+		mac := m.SoC.MAC[i]
+		p.Connect(mac.Receive)
+		b := p.Backend()
+		if i == 0 && m.cfg.Net.NCSI {
+			r := ncsi.New(ncsi.Config{MAC: m.cfg.Net.NICMAC, Link: b.LinkUp})
+			m.ncsi = ncsi.NewFilter(r, m.Clock, p.Deliver)
+			p.SetFilter(m.ncsi)
+			mac.SetLink(true) // RMII to the NIC's management controller
+		} else {
+			mac.SetLink(b.LinkUp())
+		}
+		if err := p.Start(m.Clock.Post); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (m *Machine) setupMAC(n *netState) error {
-	if n.cfg.Backend == nil {
-		n.cfg.Backend = network.NewNone()
-	}
-	b := n.cfg.Backend
-	mac := m.SoC.MAC[n.mac]
-	if n.cfg.NCSI {
-		n.ncsi = ncsi.New(ncsi.Config{MAC: n.cfg.NICMAC, Link: b.LinkUp})
-		n.timer = m.Clock.NewTimer("ncsi", m.deliverNCSI)
-		mac.SetLink(true) // RMII to the NIC's management controller
-	} else {
-		mac.SetLink(b.LinkUp())
-	}
-	return b.Start(func(frame []byte) {
-		m.Clock.Post(func() { m.receive(n, frame) })
-	})
-}
-
-// receive delivers a frame from the network to n's MAC.
-func (m *Machine) receive(n *netState, frame []byte) {
-	m.capture(n, frame)
-	if nc := n.ncsi; nc != nil && !ncsi.IsNCSI(frame) {
-		nc.CountPassThrough(false, len(frame))
-	}
-	m.SoC.MAC[n.mac].Receive(frame)
-}
-
-func (m *Machine) capture(n *netState, frame []byte) {
-	if w := n.cfg.PCAP; w != nil {
-		w.Write(frame, time.Unix(0, int64(m.Clock.Now())))
-	}
-}
-
-// macTx routes a frame a MAC transmitted.
-func (m *Machine) macTx(mac int, frame []byte) {
-	n := &m.net
-	if mac == 1 {
-		n = &m.net1
-	}
-	m.capture(n, frame)
-	if n.ncsi != nil && ncsi.IsNCSI(frame) {
-		if replies := n.ncsi.Handle(frame); len(replies) > 0 {
-			n.pending = append(n.pending, replies...)
-			if !n.timer.Active() {
-				n.timer.SetAfter(ncsiDelay)
-			}
-		}
-		return
-	}
-	if n.ncsi != nil {
-		n.ncsi.CountPassThrough(true, len(frame))
-	}
-	n.cfg.Backend.Send(frame)
-}
-
-func (m *Machine) deliverNCSI() {
-	n := &m.net
-	replies := n.pending
-	n.pending = nil
-	for _, r := range replies {
-		m.receive(n, r)
-	}
-}
-
 // closeNetwork releases the backends and flushes the captures.
 func (m *Machine) closeNetwork() {
-	for _, n := range []*netState{&m.net, &m.net1} {
-		if b := n.cfg.Backend; b != nil {
-			b.Close()
-		}
-		if w := n.cfg.PCAP; w != nil {
-			w.Close()
+	for _, p := range m.ports {
+		if p != nil {
+			p.Close()
 		}
 	}
 }

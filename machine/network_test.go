@@ -57,16 +57,16 @@ func ipv4Frame() []byte {
 func TestNCSIFramesNeverReachBackend(t *testing.T) {
 	m, rec := netMachine(t, true)
 	for i := 0; i < 3; i++ {
-		m.macTx(0, ncsiCommand())
+		m.ports[0].Send(ncsiCommand())
 	}
 	if len(rec.sent) != 0 {
 		t.Fatalf("backend got %d frames from NC-SI commands", len(rec.sent))
 	}
-	if len(m.net.pending) == 0 || !m.net.timer.Active() {
+	if !m.ncsi.Waiting() {
 		t.Fatal("NC-SI command not answered")
 	}
-	m.macTx(0, ipv4Frame())
-	m.macTx(1, ipv4Frame()) // MAC1 is not connected
+	m.ports[0].Send(ipv4Frame())
+	m.ports[1].Send(ipv4Frame()) // MAC1 is not connected
 	if len(rec.sent) != 1 || ncsi.IsNCSI(rec.sent[0]) {
 		t.Fatalf("backend got %d frames, want the one IPv4 frame", len(rec.sent))
 	}
@@ -80,8 +80,8 @@ func TestNCSIFramesNeverReachBackend(t *testing.T) {
 // Without NC-SI (PHY boards) every MAC0 frame goes to the backend.
 func TestPHYBoardSendsEverything(t *testing.T) {
 	m, rec := netMachine(t, false)
-	m.macTx(0, ipv4Frame())
-	m.macTx(0, ncsiCommand())
+	m.ports[0].Send(ipv4Frame())
+	m.ports[0].Send(ncsiCommand())
 	if len(rec.sent) != 2 {
 		t.Fatalf("backend got %d frames, want 2", len(rec.sent))
 	}

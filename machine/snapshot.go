@@ -81,12 +81,10 @@ func (m *Machine) State() (State, error) {
 		LastReset: m.lastReset, LoopResets: m.loopResets,
 		BootUsers: m.bootUsers, QuietSince: m.quietSince,
 	}
-	if n := m.net.ncsi; n != nil {
-		st := n.State()
+	if f := m.ncsi; f != nil {
+		st := f.Responder().State()
 		s.NCSI = &st
-		for _, p := range m.net.pending {
-			s.NCSIPending = append(s.NCSIPending, append([]byte(nil), p...))
-		}
+		s.NCSIPending = f.Pending()
 	}
 	return s, nil
 }
@@ -175,7 +173,7 @@ func Restore(cfg Config, snap *snapshot.Snapshot) (*Machine, error) {
 	if err := snap.CheckRegions(regs); err != nil {
 		return fail(err)
 	}
-	if (st.NCSI != nil) != (m.net.ncsi != nil) {
+	if (st.NCSI != nil) != (m.ncsi != nil) {
 		return fail(fmt.Errorf("the snapshot and this machine differ in NC-SI"))
 	}
 	if err := snap.RestoreRegions(regs); err != nil {
@@ -191,14 +189,14 @@ func Restore(cfg Config, snap *snapshot.Snapshot) (*Machine, error) {
 	if err := m.Clock.Restore(st.Clock, hostTimer); err != nil {
 		return fail(err)
 	}
-	if n := m.net.ncsi; n != nil {
-		if err := n.Restore(*st.NCSI); err != nil {
+	if f := m.ncsi; f != nil {
+		if err := f.Responder().Restore(*st.NCSI); err != nil {
 			return fail(err)
 		}
-		m.net.pending = st.NCSIPending
-	} else if b := m.net.cfg.Backend; b != nil {
+		f.SetPending(st.NCSIPending)
+	} else {
 		// The link is the new backend's.
-		m.SoC.MAC[0].SetLink(b.LinkUp())
+		m.SoC.MAC[0].SetLink(m.ports[0].Backend().LinkUp())
 	}
 	if len(st.Line) > 256 {
 		st.Line = st.Line[:256]

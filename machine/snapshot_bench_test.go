@@ -36,7 +36,7 @@ func BenchmarkRestore(b *testing.B) {
 			Boot:   func(*Machine) error { return nil },
 			Net:    NetConfig{NCSI: snap.Header.Board == "romulus"},
 			MACPHY: [2]bool{snap.Header.Board != "romulus", true},
-			Attach: bd.Attach,
+			Attach: func(s *ast2500.SoC) error { bd.Attach(s); return nil },
 		}, snap)
 		if err != nil {
 			b.Fatal(err)

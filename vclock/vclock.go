@@ -17,9 +17,12 @@ import (
 	"sync/atomic"
 )
 
-// DefaultPsPerInsn is the nominal instruction rate: 4000 ps per instruction,
-// i.e. the guest sees a 250 MIPS machine.
-const DefaultPsPerInsn = 4000
+// DefaultPsPerInsn is the nominal instruction period: 6000 ps (6 ns) per
+// instruction, i.e. the guest sees a machine of about 167 MIPS. It is
+// about what the interpreter achieves, so guest time runs close to wall
+// time. It is the one source of the period: the machine uses it unless
+// its Config says otherwise.
+const DefaultPsPerInsn = 6000
 
 // Clock is the virtual clock. It is used from the machine goroutine only,
 // except for Post and Wake, which are safe from any goroutine.

@@ -27,6 +27,25 @@ type Board struct {
 	Attach func(s *ast2500.SoC)
 }
 
+// ConsoleTxCharNs is the transmit time of one character on every
+// board's UARTs: 1 µs instead of the line rate (87 µs at 115200 baud), so
+// a chatty boot does not wait for the serial line. Guest-visible: changing
+// it changes every deterministic run.
+const ConsoleTxCharNs = 1000
+
+// UARTTxCharNs is the board's UART character time (ast2500.Config).
+func (b Board) UARTTxCharNs() uint64 { return ConsoleTxCharNs }
+
+// MACPHY says which MACs have an MDIO PHY: both, except MAC0 on an NC-SI
+// board, which talks to the host NIC's management controller instead.
+func (b Board) MACPHY() [2]bool { return [2]bool{!b.NCSI, true} }
+
+// NICMAC is the address of an NC-SI board's emulated host NIC (NC-SI OEM
+// Get MAC Address): a locally administered QEMU-style address from seed.
+func (b Board) NICMAC(seed uint64) [6]byte {
+	return [6]byte{0x52, 0x54, 0x00, byte(seed >> 16), byte(seed >> 8), byte(seed)}
+}
+
 // AttachFlash attaches the board's flash chips, of models fmc and spi
 // (the board's own, or the user's fmc-model and spi-model), all erased.
 // It returns them in QEMU's if=mtd index order: FMC CS0.., then SPI1.

@@ -52,11 +52,10 @@ type bootOptions struct {
 	mtd         string   // the FMC CS0 image among them (mtd.go)
 	mtdWritable bool
 	bootMode    string        // --boot: firmware or direct
-	flash       *flashImage   // set by machineConfig when CS0 has an image
+	flash       *flashImage   // set by machineOptions when CS0 has an image
 	extraFlash  []*flashImage // images for FMC CS1.. and SPI1
 	devices     []string      // --device MODEL,bus=N,addr=0xNN
 	rtc         string        // --rtc base=...
-	devErr      error         // from attaching --device
 
 	outputs   []*lateFile  // --pcap, --log: created by openOutputs (outputs.go)
 	restoring bool         // --snapshot: the machine starts from a saved state
@@ -111,13 +110,49 @@ func parseSize(s string) (uint64, error) {
 	return 0, fmt.Errorf("%q: the AST2500 supports 128M, 256M, 512M or 1G of RAM", s)
 }
 
-// machineConfig turns the options into a machine configuration. Every
-// flag and input is validated before anything is opened or created: the
-// network backend (a tap device, host ports) and the GDB listener are
-// opened last, and the output files (--pcap, --log) only by openOutputs,
-// once the machine is built.
-func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (machine.Config, error) {
-	var cfg machine.Config
+// buildMachine builds the machine the flags describe, for boot and
+// smoke: machineOptions, then the command's run policy (tune), then
+// machine.Build (through snap, for --snapshot). On failure what was
+// opened is released; a failure of the machine itself (not of the user's
+// input) comes as a machineError.
+func (o *bootOptions) buildMachine(cmd *cobra.Command, snap *snapOptions, console func(byte), tune func(*machine.Options) error) (*machine.Machine, error) {
+	opts, err := o.machineOptions(cmd, console)
+	if err != nil {
+		return nil, err
+	}
+	if tune != nil {
+		if err := tune(&opts); err != nil {
+			o.release()
+			return nil, err
+		}
+	}
+	m, err := snap.newMachine(cmd, o, opts)
+	if err != nil {
+		o.release()
+		var ie *loader.InputError
+		var ue usageError
+		if errors.As(err, &ie) || errors.As(err, &ue) {
+			return nil, usageError{err}
+		}
+		return nil, machineError{err}
+	}
+	return m, nil
+}
+
+// machineError is a failure to build the machine that is not the user's
+// input.
+type machineError struct{ err error }
+
+func (e machineError) Error() string { return e.err.Error() }
+func (e machineError) Unwrap() error { return e.err }
+
+// machineOptions turns the flags into machine options. Every flag and
+// input is validated before anything is opened or created: the network
+// backend (a tap device, host ports) and the GDB listener are opened
+// last, and the output files (--pcap, --log) only by openOutputs, once
+// the machine is built.
+func (o *bootOptions) machineOptions(cmd *cobra.Command, console func(byte)) (machine.Options, error) {
+	var cfg machine.Options
 	o.flash, o.extraFlash, o.outputs = nil, nil, nil
 	b, props, err := o.board()
 	if err != nil {
@@ -203,7 +238,7 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 	// Firmware boot starts at the reset vector with the SCU locked, as the
 	// hardware does; direct boot plays the boot loader's part.
 	boot := machine.FirmwareBoot
-	scuUnlocked := false
+	direct := false
 	if flash == nil || o.bootMode == "direct" {
 		req.GuestDecompress = o.guestDecompress
 		if o.restoring {
@@ -219,11 +254,11 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 			}
 			boot = machine.DirectBoot(layout)
 		}
-		scuUnlocked = true
+		direct = true
 	}
 
 	// Validated: open the network backends and the GDB listener.
-	nets, err := o.network(b, ns)
+	nets, err := o.network(ns)
 	if err != nil {
 		o.release()
 		return cfg, err
@@ -258,30 +293,22 @@ func (o *bootOptions) machineConfig(cmd *cobra.Command, console func(byte)) (mac
 		log = mmio.NewLog(nil) // -d unimp: unimplemented registers on stderr
 		log.ShowUnimplemented()
 	}
-	phy := [2]bool{true, true}
-	if b.NCSI {
-		phy[0] = false
-	}
-	cfg = machine.Config{
-		SoC: ast2500.Config{
-			RAMSize:      ram,
-			Strap:        props.strapFor(b),
-			Seed:         o.seed,
-			BaseUnix:     baseUnix,
-			SCUUnlocked:  scuUnlocked,
-			UARTTxCharNs: 1000,
-			Log:          log,
-		},
-		Attach:          o.attachFor(b, props, devs),
+	cfg = machine.Options{
+		Board:           b,
+		RAMSize:         ram,
+		Strap:           props.strapFor(b),
+		Seed:            o.seed,
+		BaseUnix:        baseUnix,
+		Log:             log,
 		Boot:            boot,
+		Direct:          direct,
+		Attach:          o.attachFor(b, props, devs),
+		Net:             nets,
+		Console:         console,
 		GuestDecompress: o.guestDecompress,
 		NoReboot:        o.noReboot,
-		Console:         console,
-		Net:             nets[0],
-		Net1:            nets[1],
-		MACPHY:          phy,
+		MaxBootLoop:     bootLoopLimit,
 	}
-	cfg.MaxBootLoop = bootLoopLimit
 	return cfg, nil
 }
 
@@ -314,7 +341,7 @@ func stopOnSignal(sig <-chan os.Signal, m *machine.Machine) {
 	}
 }
 
-// release closes what machineConfig opened when the run does not happen.
+// release closes what machineOptions opened when the run does not happen.
 func (o *bootOptions) release() {
 	o.flash.close()
 	for _, f := range o.extraFlash {
@@ -326,7 +353,7 @@ func (o *bootOptions) release() {
 // realPeers reports whether a MAC talks to peers outside the emulator.
 func (o *bootOptions) realPeers() bool {
 	ns, err := o.netSpec()
-	return err == nil && (ns.macs[0].kind != "none" || ns.macs[1].kind != "none")
+	return err == nil && (ns.macs[0].kind != network.KindNone || ns.macs[1].kind != network.KindNone)
 }
 
 // nicSpec is one MAC's validated --nic (and, for MAC0, --hostfwd).
@@ -347,7 +374,7 @@ type netSpec struct {
 // mac0=FILE, mac1=FILE) without opening anything.
 func (o *bootOptions) netSpec() (netSpec, error) {
 	var ns netSpec
-	specs := [2]string{"user", "none"}
+	specs := [2]string{network.KindUser, network.KindNone}
 	if len(o.nic) > 2 {
 		return ns, usage("--nic: the AST2500 has two MACs; got %d --nic", len(o.nic))
 	}
@@ -358,7 +385,7 @@ func (o *bootOptions) netSpec() (netSpec, error) {
 			return ns, usageError{err} // names --nic and the value
 		}
 	}
-	if len(o.hostfwd) > 0 && ns.macs[0].kind != "user" {
+	if len(o.hostfwd) > 0 && ns.macs[0].kind != network.KindUser {
 		return ns, usage("--hostfwd needs --nic user (for MAC0)")
 	}
 	for _, r := range o.hostfwd {
@@ -382,12 +409,10 @@ func (o *bootOptions) netSpec() (netSpec, error) {
 	return ns, nil
 }
 
-// network opens the backends the flags ask for, one per MAC.
-func (o *bootOptions) network(b boards.Board, ns netSpec) ([2]machine.NetConfig, error) {
+// network opens the backends the flags ask for, one per MAC (NC-SI is
+// the board's, applied by machine.Build).
+func (o *bootOptions) network(ns netSpec) ([2]machine.NetConfig, error) {
 	var nets [2]machine.NetConfig
-	nets[0].NCSI = b.NCSI
-	// The emulated NIC's MAC (NC-SI Get MAC Address), from the seed.
-	nets[0].NICMAC = [6]byte{0x52, 0x54, 0x00, byte(o.seed >> 16), byte(o.seed >> 8), byte(o.seed)}
 	for i, spec := range ns.macs {
 		be, err := openBackend(spec)
 		if err != nil {
@@ -404,13 +429,13 @@ func (o *bootOptions) network(b boards.Board, ns netSpec) ([2]machine.NetConfig,
 // openBackend opens one MAC's backend.
 func openBackend(spec nicSpec) (network.Backend, error) {
 	switch spec.kind {
-	case "tap":
+	case network.KindTap:
 		t, err := tap.NewTap(spec.arg)
 		if err != nil {
 			return nil, usage("--nic %v", err) // "tap NAME: ..."
 		}
 		return t, nil
-	case "user":
+	case network.KindUser:
 		u, err := usernet.NewUser(usernet.UserConfig{HostFwds: spec.fwds})
 		if err != nil {
 			if strings.HasPrefix(err.Error(), "hostfwd ") {
@@ -491,23 +516,6 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			default:
 				return usage("--pace %s: want on, off or auto", o.pace)
 			}
-			cfg, err := o.machineConfig(cmd, con.out)
-			if err != nil {
-				return err
-			}
-			cfg.Paced = paced
-			// A run left unpaced by --pace auto waits in wall time once
-			// it has been idle for long (a person at the prompt). An
-			// explicit --pace off skips idle time freely, and so does a
-			// run to an instruction count (--snapshot-after).
-			if !cfg.Paced && o.pace == "auto" && snap.after == 0 {
-				cfg.IdleWallAfter = machine.DefaultIdleWallAfter
-			}
-			fe, err := o.front.configure(&cfg, con)
-			if err != nil {
-				o.release()
-				return err
-			}
 			// From here on SIGINT, SIGTERM and SIGHUP (terminal closed)
 			// stop the run; the flash image is saved and the capture
 			// flushed before the process exits, and the signals stay
@@ -515,17 +523,21 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 			sig := make(chan os.Signal, 4)
 			signal.Notify(sig, stopSignals...)
 			defer signal.Stop(sig)
-			m, err := snap.newMachine(cmd, o, cfg)
-			if err != nil {
-				o.release()
-				var ie *loader.InputError
-				if errors.As(err, &ie) {
-					return usageError{err}
+			var fe *frontends
+			m, err := o.buildMachine(cmd, snap, con.out, func(opts *machine.Options) (err error) {
+				opts.Paced = paced
+				// A run left unpaced by --pace auto waits in wall time
+				// once it has been idle for long (a person at the
+				// prompt). An explicit --pace off skips idle time freely,
+				// and so does a run to an instruction count
+				// (--snapshot-after).
+				if !paced && o.pace == "auto" && snap.after == 0 {
+					opts.IdleWallAfter = machine.DefaultIdleWallAfter
 				}
+				fe, err = o.front.configure(opts, con)
 				return err
-			}
-			if err := o.attachError(); err != nil {
-				o.release()
+			})
+			if err != nil {
 				return err
 			}
 			fe.start(m)

@@ -38,7 +38,7 @@ type frontends struct {
 
 // configure parses the flags, opens the serial backends and the sockets,
 // and points the machine's UART outputs at them.
-func (f *frontOptions) configure(cfg *machine.Config, con *console) (*frontends, error) {
+func (f *frontOptions) configure(cfg *machine.Options, con *console) (*frontends, error) {
 	ports, err := parseSerial(f.serial)
 	if err != nil {
 		return nil, usageError{err}

@@ -231,45 +231,36 @@ func (o *bootOptions) readExtraMTD(b boards.Board, extra map[int]string) error {
 
 // attachFor returns the machine's Attach: the board's flash chips (of the
 // -M models), the board's devices, the --mtd images and the --device
-// devices. Errors (an image larger than its chip, an address the board
-// already uses) are kept for attachError.
-func (o *bootOptions) attachFor(b boards.Board, p machineProps, devs []i2cDevice) func(*ast2500.SoC) {
-	o.devErr = nil
-	return func(s *ast2500.SoC) {
+// devices. It fails (exit status 2) on an image larger than its chip or
+// an address the board already uses.
+func (o *bootOptions) attachFor(b boards.Board, p machineProps, devs []i2cDevice) func(*ast2500.SoC) error {
+	return func(s *ast2500.SoC) error {
 		chips := b.AttachFlash(s, p.fmc, p.spi)
 		if b.Attach != nil {
 			b.Attach(s)
 		}
 		for _, f := range append([]*flashImage{o.flash}, o.extraFlash...) {
-			if f == nil || f.err != nil {
+			if f == nil {
 				continue
 			}
 			var chip *spinor.Chip
 			if f.index < len(chips) {
 				chip = chips[f.index]
 			}
-			f.attach(chip, mtdSlot(b, f.index))
+			if err := f.attach(chip, mtdSlot(b, f.index)); err != nil {
+				return err
+			}
 		}
 		env := i2cdev.Env{Clock: s.Clock(), BaseUnix: s.BaseUnix()}
 		for _, d := range devs {
 			if s.I2C.Target(d.bus, d.addr) != nil {
-				o.devErr = usage("--device %s: address %#02x on bus %d is already taken by a device of the %s board", d.spec, d.addr, d.bus, b.Name)
-				return
+				return usage("--device %s: address %#02x on bus %d is already taken by a device of the %s board", d.spec, d.addr, d.bus, b.Name)
 			}
 			t, _ := i2cdev.New(d.model, env)
 			s.I2C.Attach(d.bus, d.addr, t)
 		}
+		return nil
 	}
-}
-
-// attachError reports what went wrong while attaching (exit status 2).
-func (o *bootOptions) attachError() error {
-	for _, f := range append([]*flashImage{o.flash}, o.extraFlash...) {
-		if f != nil && f.err != nil {
-			return f.err
-		}
-	}
-	return o.devErr
 }
 
 // saveFlash writes back every --mtd image the guest changed

@@ -36,8 +36,7 @@ type flashImage struct {
 	writable bool
 	file     *imgfile.File // --mtd-writable: open and locked until save
 	chip     *spinor.Chip
-	index    int   // QEMU's if=mtd index: FMC CS0.., then SPI1 (machineopts.go)
-	err      error // from attach (oversize image, no chip): exit 2
+	index    int // QEMU's if=mtd index: FMC CS0.., then SPI1 (machineopts.go)
 }
 
 func readFlashImage(path string, writable bool) (*flashImage, error) {
@@ -96,27 +95,26 @@ func (f *flashImage) close() {
 }
 
 // attach loads the image into its chip, at where (FMC CS0...; called from
-// machine.Config.Attach, after the board's chips are attached).
-func (f *flashImage) attach(chip *spinor.Chip, where string) {
+// machine.Config.Attach, after the board's chips are attached). An
+// error is the user's (exit status 2).
+func (f *flashImage) attach(chip *spinor.Chip, where string) error {
 	if chip == nil {
-		f.err = usage("--mtd %s: this board has no flash chip on %s", f.path, where)
-		return
+		return usage("--mtd %s: this board has no flash chip on %s", f.path, where)
 	}
 	size := uint64(chip.Size())
 	n := uint64(len(f.data))
 	if n > size {
-		f.err = usage("--mtd %s: image of %d bytes is larger than the %s flash chip (%d bytes)", f.path, n, chip.Model().Name, size)
-		return
+		return usage("--mtd %s: image of %d bytes is larger than the %s flash chip (%d bytes)", f.path, n, chip.Model().Name, size)
 	}
 	if n < size {
 		fmt.Fprintf(os.Stderr, "ast2500emu: warning: --mtd %s: image of %d bytes is smaller than the %s flash chip (%d bytes); padded with 0xFF in memory\n",
 			f.path, n, chip.Model().Name, size)
 	}
 	if err := chip.Load(f.data); err != nil {
-		f.err = usage("--mtd %s: %v", f.path, err)
-		return
+		return usage("--mtd %s: %v", f.path, err)
 	}
 	f.chip = chip
+	return nil
 }
 
 // save writes the chip back into the file (--mtd-writable) if the guest

@@ -29,6 +29,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/internal/hostfile"
 	"github.com/ast2500emu/ast2500emu/loader"
 	"github.com/ast2500emu/ast2500emu/machine"
+	"github.com/ast2500emu/ast2500emu/network"
 	"github.com/ast2500emu/ast2500emu/smoke"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
@@ -368,7 +369,7 @@ func rawFlag(args []string, name string) string {
 func (o *smokeOptions) run(cmd *cobra.Command) error {
 	if o.det {
 		for _, n := range o.boot.nic {
-			if n != "none" {
+			if n != network.KindNone {
 				return usage("--deterministic needs --nic none (a network peer is not reproducible)")
 			}
 		}
@@ -378,7 +379,7 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 		if o.boot.pace == "on" {
 			return usage("--deterministic excludes --pace on")
 		}
-		o.boot.nic = []string{"none"}
+		o.boot.nic = []string{network.KindNone}
 	}
 	switch o.boot.pace {
 	case "on", "off", "auto":
@@ -648,34 +649,24 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 				res = smoke.Result{Class: smoke.Emulator, Reason: fmt.Sprintf("emulator panic: %v", r), Stack: string(debug.Stack()), Exit: "emulator fault"}
 			}
 		}()
-		cfg, cerr := bo.machineConfig(cmd, nil)
-		if cerr != nil {
-			err = cerr
-			return
-		}
-		// auto: pace only for real network peers (user/tap), as boot
-		// does; a deterministic run has none.
-		cfg.Paced = bo.pace == "on" || bo.pace == "auto" && bo.realPeers()
-		cfg.MaxInsns = o.budgetInsns
-		if !o.det && !cfg.Paced && bo.pace == "auto" {
-			cfg.IdleWallAfter = machine.DefaultIdleWallAfter
-		}
 		sn := o.snap // per run: newMachine records this run's images
-		m, merr := sn.newMachine(cmd, &bo, cfg)
-		if merr != nil {
-			bo.release()
-			var ie *loader.InputError
-			var ue usageError
-			if errors.As(merr, &ie) || errors.As(merr, &ue) {
-				err = usageError{merr}
-				return
+		m, merr := bo.buildMachine(cmd, &sn, nil, func(opts *machine.Options) error {
+			// auto: pace only for real network peers (user/tap), as boot
+			// does; a deterministic run has none.
+			opts.Paced = bo.pace == "on" || bo.pace == "auto" && bo.realPeers()
+			opts.MaxInsns = o.budgetInsns
+			if !o.det && !opts.Paced && bo.pace == "auto" {
+				opts.IdleWallAfter = machine.DefaultIdleWallAfter
 			}
-			res = smoke.Result{Class: smoke.Emulator, Reason: "emulator error: " + merr.Error(), Exit: "emulator fault"}
+			return nil
+		})
+		var me machineError
+		if errors.As(merr, &me) {
+			res = smoke.Result{Class: smoke.Emulator, Reason: "emulator error: " + me.err.Error(), Exit: "emulator fault"}
 			return
 		}
-		if aerr := bo.attachError(); aerr != nil {
-			bo.release()
-			err = aerr
+		if merr != nil {
+			err = merr
 			return
 		}
 		defer func() {

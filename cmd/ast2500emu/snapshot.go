@@ -125,7 +125,7 @@ func (s *snapOptions) prepare(cmd *cobra.Command, o *bootOptions) error {
 	return nil
 }
 
-// makeHeader records what the machine is made from (after machineConfig).
+// makeHeader records what the machine is made from (after machineOptions).
 func (s *snapOptions) makeHeader(cmd *cobra.Command, o *bootOptions, ram uint64) error {
 	if s.load == "" && s.save == "" {
 		return nil
@@ -161,12 +161,12 @@ func (s *snapOptions) makeHeader(cmd *cobra.Command, o *bootOptions, ram uint64)
 
 // newMachine builds the machine: from the --snapshot file when given
 // (refusing one made from anything else), else fresh.
-func (s *snapOptions) newMachine(cmd *cobra.Command, o *bootOptions, cfg machine.Config) (*machine.Machine, error) {
-	if err := s.makeHeader(cmd, o, cfg.SoC.RAMSize); err != nil {
+func (s *snapOptions) newMachine(cmd *cobra.Command, o *bootOptions, opts machine.Options) (*machine.Machine, error) {
+	if err := s.makeHeader(cmd, o, opts.RAMSize); err != nil {
 		return nil, err
 	}
 	if s.snap == nil {
-		return machine.New(cfg)
+		return machine.Build(opts)
 	}
 	if s.snap.Header.Emulator != s.header.Emulator {
 		return nil, usage("--snapshot %s: it was made by ast2500emu %s, this is %s", s.load, s.snap.Header.Emulator, s.header.Emulator)
@@ -174,7 +174,8 @@ func (s *snapOptions) newMachine(cmd *cobra.Command, o *bootOptions, cfg machine
 	if msg := s.snap.Header.Mismatch(s.header); msg != "" {
 		return nil, usage("--snapshot %s: %s", s.load, msg)
 	}
-	m, err := machine.Restore(cfg, s.snap)
+	opts.Snapshot = s.snap
+	m, err := machine.Build(opts)
 	var se *snapshot.Error
 	if errors.As(err, &se) {
 		return nil, usage("--snapshot %s: %v", s.load, err)

@@ -38,12 +38,7 @@ func snapMachine(t *testing.T, args []string, from string) (*machine.Machine, *s
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	cfg, err := o.machineConfig(cmd, func(b byte) { out.WriteByte(b) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Paced = false
-	m, err := s.newMachine(cmd, o, cfg)
+	m, err := o.buildMachine(cmd, s, func(b byte) { out.WriteByte(b) }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

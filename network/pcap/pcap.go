@@ -4,7 +4,7 @@
 // github.com/gopacket/gopacket/pcapgo; this package adds buffering with a
 // flush after every packet, so the file on disk always ends on a packet
 // boundary (a capture cut short by an abrupt stop stays readable), and a
-// network.Backend wrapper that records both directions.
+// network.Tap that records both directions of a network.Port.
 //
 // Timestamps come from the caller (the machine passes guest time), never
 // from the host clock, so captures of a deterministic run are identical.
@@ -115,40 +115,17 @@ func (w *Writer) Close() error {
 	return nil
 }
 
-// tapped records every frame crossing a Backend.
-type tapped struct {
-	b   network.Backend
+// tap records every frame crossing a network.Port.
+type tap struct {
 	w   *Writer
 	now func() time.Time
 }
 
-// Tap wraps b so that every frame sent by the guest (Send) and every frame
-// delivered to it (through Start's deliver) is also written to w, stamped
-// with now(). now is called on whichever goroutine carries the frame, so it
-// must be safe for concurrent use. Closing the returned Backend closes b and
-// then w.
-func Tap(b network.Backend, w *Writer, now func() time.Time) network.Backend {
-	return &tapped{b: b, w: w, now: now}
-}
+// Tap returns a tap for a network.Port that writes every frame in both
+// directions to w, stamped with now() (the machine passes guest time).
+// Closing the tap closes w.
+func Tap(w *Writer, now func() time.Time) network.Tap { return &tap{w: w, now: now} }
 
-func (t *tapped) Send(frame []byte) {
-	_ = t.w.Write(frame, t.now())
-	t.b.Send(frame)
-}
+func (t *tap) Frame(frame []byte) { _ = t.w.Write(frame, t.now()) }
 
-func (t *tapped) Start(deliver func(frame []byte)) error {
-	return t.b.Start(func(frame []byte) {
-		_ = t.w.Write(frame, t.now())
-		deliver(frame)
-	})
-}
-
-func (t *tapped) LinkUp() bool { return t.b.LinkUp() }
-
-func (t *tapped) Close() error {
-	err := t.b.Close()
-	if werr := t.w.Close(); err == nil {
-		err = werr
-	}
-	return err
-}
+func (t *tap) Close() error { return t.w.Close() }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ast2500emu/ast2500emu/network"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 )
@@ -156,13 +157,12 @@ func TestTapRecordsBothDirections(t *testing.T) {
 	}
 	fb := &fakeBackend{}
 	clock := time.Unix(100, 0)
-	b := Tap(fb, w, func() time.Time { clock = clock.Add(time.Microsecond); return clock })
+	b := network.NewPort(fb)
+	b.AddTap(Tap(w, func() time.Time { clock = clock.Add(time.Microsecond); return clock }))
 	var delivered [][]byte
-	if err := b.Start(func(f []byte) { delivered = append(delivered, f) }); err != nil {
+	b.Connect(func(f []byte) { delivered = append(delivered, f) })
+	if err := b.Start(func(f func()) { f() }); err != nil {
 		t.Fatal(err)
-	}
-	if !b.LinkUp() {
-		t.Error("LinkUp not passed through")
 	}
 	b.Send(frame(60, 1))
 	fb.deliver(frame(70, 2))

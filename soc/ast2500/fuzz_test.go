@@ -112,7 +112,6 @@ func FuzzMMIO(f *testing.F) {
 			Log:          mmio.NewLog(io.Discard),
 			Strap:        romulus.Board.Strap,
 			ResetRequest: func(int) {},
-			MACTx:        func(int, []byte) {},
 			MACPHY:       [2]bool{true, true},
 		})
 		if err != nil {

@@ -46,8 +46,8 @@ type Config struct {
 	// polling loops such as udelay from costing millions of instructions.
 	IOAccessNs uint64
 	// MACTx receives the frames MAC0 and MAC1 transmit (the machine
-	// routes them to NC-SI or a network backend).
-	MACTx func(mac int, frame []byte)
+	// gives each the Send of its network.Port; nil: dropped).
+	MACTx [2]func(frame []byte)
 	// MACPHY says which MACs have an MDIO PHY (ast2500-evb: both;
 	// romulus: MAC1 only, MAC0 talks NC-SI).
 	MACPHY [2]bool
@@ -289,11 +289,7 @@ func (s *SoC) newDevice(b Block) mmio.Device {
 		s.MAC[i] = ftgmac100.New(ftgmac100.Config{
 			Name: b.Name, Clock: clk, IRQ: s.line(b), DMA: s, Log: log,
 			PHY: cfg.MACPHY[i],
-			Tx: func(frame []byte) {
-				if cfg.MACTx != nil {
-					cfg.MACTx(i, frame)
-				}
-			},
+			Tx:  cfg.MACTx[i],
 		})
 		return s.MAC[i]
 	case ModelSMC:
