@@ -23,6 +23,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
 	"github.com/ast2500emu/ast2500emu/devices/ncsi"
@@ -159,7 +160,7 @@ func Restore(cfg Config, snap *snapshot.Snapshot) (*Machine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := m.load(st, snap); err != nil {
+	if _, err := m.load(st, snap, nil); err != nil {
 		m.closeNetwork()
 		return nil, err
 	}
@@ -178,10 +179,22 @@ func (m *Machine) Load(snap *snapshot.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	changed, err := m.load(st, snap)
+	// Power-on state first, as Restore's new machine has: state the
+	// snapshot does not hold (device internals, the panic watch, the
+	// idle and pacing references) must not carry over from the run being
+	// replaced.
+	changed, err := m.load(st, snap, func() {
+		m.SoC.Reset()
+		m.CPU.Reset()
+	})
 	if err != nil && changed {
 		m.StopHere()
 		return fmt.Errorf("%w (the machine was half restored and is stopped)", err)
+	}
+	if err == nil {
+		m.recent, m.sawPanic = nil, false
+		m.idleWall, m.idleGuest = time.Time{}, 0
+		m.loaded = true
 	}
 	return err
 }
@@ -204,13 +217,16 @@ func decodeState(snap *snapshot.Snapshot, ram uint64) (State, error) {
 	return st, nil
 }
 
-// load puts m in state st with the snapshot's memory. changed reports
+// load puts m in state st with the snapshot's memory; clear, when set,
+// runs once the checks pass, before anything is restored. changed reports
 // whether anything was written before an error.
-func (m *Machine) load(st State, snap *snapshot.Snapshot) (changed bool, err error) {
+func (m *Machine) load(st State, snap *snapshot.Snapshot, clear func()) (changed bool, err error) {
 	fail := func(err error) (bool, error) {
 		return changed, &snapshot.Error{Msg: err.Error()}
 	}
-	_, regs := m.SoC.Regions(true)
+	// A new machine's RAM is all zero: the pages the file leaves out need
+	// clearing only in place.
+	_, regs := m.SoC.Regions(clear == nil)
 	if err := snap.CheckRegions(regs); err != nil {
 		return fail(err)
 	}
@@ -218,6 +234,9 @@ func (m *Machine) load(st State, snap *snapshot.Snapshot) (changed bool, err err
 		return fail(fmt.Errorf("the snapshot and this machine differ in NC-SI"))
 	}
 	changed = true
+	if clear != nil {
+		clear()
+	}
 	if err := snap.RestoreRegions(regs); err != nil {
 		return fail(err)
 	}
