@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -27,8 +28,8 @@ func TestMonitorSaveLoadVM(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	mon, snap := filepath.Join(dir, "mon"), filepath.Join(dir, "shell.snap")
-	g := startGuest(t, exe, "savevm", "boot", "--nic", "none", "--pace", "off", "--monitor", "unix:"+mon)
+	mon, qmp, snap := filepath.Join(dir, "mon"), filepath.Join(dir, "qmp"), filepath.Join(dir, "shell.snap")
+	g := startGuest(t, exe, "savevm", "boot", "--nic", "none", "--pace", "off", "--monitor", "unix:"+mon, "--qmp", "unix:"+qmp)
 	g.expect(`ast2500emu:/# `, 5*time.Minute)
 
 	m := streamConsole(t, "monitor", dialRetry(t, "unix", mon))
@@ -40,6 +41,15 @@ func TestMonitorSaveLoadVM(t *testing.T) {
 	}
 	if out := monCmd("savevm " + snap); !strings.HasPrefix(out, "snapshot saved to "+snap) {
 		t.Fatalf("savevm: %q", out)
+	}
+	// QMP reaches them as human-monitor-command, as QEMU's does.
+	qc := dialRetry(t, "unix", qmp)
+	q := &qmpTestClient{t: t, c: qc, r: bufio.NewReader(qc)}
+	q.read()
+	q.do(`{"execute":"qmp_capabilities"}`)
+	qsnap := filepath.Join(dir, "qmp.snap")
+	if r := q.do(`{"execute":"human-monitor-command","arguments":{"command-line":"savevm ` + qsnap + `"}}`); !strings.Contains(jsonText(r["return"]), "snapshot saved to") {
+		t.Errorf("QMP savevm: %v", jsonText(r))
 	}
 	if out := g.run("touch /tmp/after-savevm && echo made", time.Minute); !strings.Contains(out, "made") {
 		t.Fatalf("touch: %q", out)
