@@ -135,6 +135,7 @@ type Machine struct {
 	snapReq  func() // a snapshot to take at the next slice boundary (snapshot.go)
 	snapAt   uint64 // take snapReqAt when Insns reaches this (0: none)
 	snapAtFn func()
+	loaded   bool // Load replaced the state (the run loop rebases pacing)
 }
 
 // ErrNoBoot is returned when the machine has nothing to run.
@@ -317,6 +318,11 @@ func (m *Machine) Run() (Exit, error) {
 			continue
 		}
 		m.takeSnapshot()
+		if m.loaded {
+			// Load moved guest time: pace from here.
+			m.loaded = false
+			wallStart, guestStart = time.Now(), clk.Now()
+		}
 		clk.RunPosted()
 		clk.RunDue()
 		if m.exitSet.Load() || m.resetReq != 0 || m.snapReq != nil {

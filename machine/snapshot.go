@@ -23,6 +23,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
 	"github.com/ast2500emu/ast2500emu/devices/ncsi"
@@ -140,17 +141,9 @@ func (m *Machine) takeSnapshot() {
 // reset). A snapshot that does not fit the machine (other devices,
 // corrupt memory) is refused before the machine is returned.
 func Restore(cfg Config, snap *snapshot.Snapshot) (*Machine, error) {
-	if snap.Header.Layout != StateLayout() {
-		return nil, &snapshot.Error{Msg: "its machine state is laid out differently (made by another build of ast2500emu)"}
-	}
-	var st State
-	dec := json.NewDecoder(bytes.NewReader(snap.State))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&st); err != nil {
-		return nil, &snapshot.Error{Msg: fmt.Sprintf("bad machine state: %v", err)}
-	}
-	if snap.Header.RAMSize != cfg.SoC.RAMSize {
-		return nil, &snapshot.Error{Msg: fmt.Sprintf("it was made with %d MiB of RAM, this machine has %d MiB", snap.Header.RAMSize>>20, cfg.SoC.RAMSize>>20)}
+	st, err := decodeState(snap, cfg.SoC.RAMSize)
+	if err != nil {
+		return nil, err
 	}
 	boot := cfg.Boot
 	first := true
@@ -165,16 +158,82 @@ func Restore(cfg Config, snap *snapshot.Snapshot) (*Machine, error) {
 	if err != nil {
 		return nil, err
 	}
-	fail := func(err error) (*Machine, error) {
+	if _, err := m.load(st, snap, nil); err != nil {
 		m.closeNetwork()
-		return nil, &snapshot.Error{Msg: err.Error()}
+		return nil, err
 	}
-	_, regs := m.SoC.Regions(true)
+	return m, nil
+}
+
+// Load puts this machine back in the snapshot's state, in place (the
+// monitor's loadvm). The caller has checked the header against what the
+// machine was made from. Call it on the machine goroutine at a slice
+// boundary (from a RequestSnapshot function), where a restored machine's
+// Run starts. A snapshot that does not fit is refused with the machine
+// unchanged; should restoring fail after memory was overwritten (device
+// state the checks could not foresee), the machine stops with the error.
+func (m *Machine) Load(snap *snapshot.Snapshot) error {
+	st, err := decodeState(snap, uint64(len(m.SoC.RAM)))
+	if err != nil {
+		return err
+	}
+	// Power-on state first, as Restore's new machine has: state the
+	// snapshot does not hold (device internals, the panic watch, the
+	// idle and pacing references) must not carry over from the run being
+	// replaced.
+	changed, err := m.load(st, snap, func() {
+		m.SoC.Reset()
+		m.CPU.Reset()
+	})
+	if err != nil && changed {
+		m.StopHere()
+		return fmt.Errorf("%w (the machine was half restored and is stopped)", err)
+	}
+	if err == nil {
+		m.recent, m.sawPanic = nil, false
+		m.idleWall, m.idleGuest = time.Time{}, 0
+		m.loaded = true
+	}
+	return err
+}
+
+// decodeState checks the snapshot's layout and RAM size and decodes its
+// machine state.
+func decodeState(snap *snapshot.Snapshot, ram uint64) (State, error) {
+	var st State
+	if snap.Header.Layout != StateLayout() {
+		return st, &snapshot.Error{Msg: "its machine state is laid out differently (made by another build of ast2500emu)"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(snap.State))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&st); err != nil {
+		return st, &snapshot.Error{Msg: fmt.Sprintf("bad machine state: %v", err)}
+	}
+	if snap.Header.RAMSize != ram {
+		return st, &snapshot.Error{Msg: fmt.Sprintf("it was made with %d MiB of RAM, this machine has %d MiB", snap.Header.RAMSize>>20, ram>>20)}
+	}
+	return st, nil
+}
+
+// load puts m in state st with the snapshot's memory; clear, when set,
+// runs once the checks pass, before anything is restored. changed reports
+// whether anything was written before an error.
+func (m *Machine) load(st State, snap *snapshot.Snapshot, clear func()) (changed bool, err error) {
+	fail := func(err error) (bool, error) {
+		return changed, &snapshot.Error{Msg: err.Error()}
+	}
+	// A new machine's RAM is all zero: the pages the file leaves out need
+	// clearing only in place.
+	_, regs := m.SoC.Regions(clear == nil)
 	if err := snap.CheckRegions(regs); err != nil {
 		return fail(err)
 	}
 	if (st.NCSI != nil) != (m.ncsi != nil) {
 		return fail(fmt.Errorf("the snapshot and this machine differ in NC-SI"))
+	}
+	changed = true
+	if clear != nil {
+		clear()
 	}
 	if err := snap.RestoreRegions(regs); err != nil {
 		return fail(err)
@@ -207,7 +266,7 @@ func Restore(cfg Config, snap *snapshot.Snapshot) (*Machine, error) {
 	m.live = liveness{os: l.OS, sleeps: l.Sleeps, users: l.Users, lastLife: l.LastLife, stuckSince: l.StuckSince}
 	m.lastReset, m.loopResets = st.LastReset, st.LoopResets
 	m.bootUsers, m.quietSince = st.BootUsers, st.QuietSince
-	return m, nil
+	return true, nil
 }
 
 // ConsoleLine returns the console output since the last line end (a

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
 	"github.com/ast2500emu/ast2500emu/devices/vic"
 	"github.com/ast2500emu/ast2500emu/machine"
+	"github.com/ast2500emu/ast2500emu/snapshot"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
 )
 
@@ -33,6 +35,8 @@ x /FMT ADDR         dump memory at a virtual address (FMT: count, x d u c, b h w
 xp /FMT ADDR        dump memory at a physical address
 stop, cont          pause and resume the CPU and guest time
 system_reset        reset the SoC (external reset) and boot again
+savevm FILE         save a snapshot of the machine to FILE (boot --snapshot FILE starts from it)
+loadvm FILE         put the machine back in the state saved in FILE
 break [PORT]        send a serial break (default: the console port)
 quit                end the emulator
 help                this list
@@ -137,8 +141,10 @@ func (mon *monitor) run(w *strings.Builder, line string) error {
 			port = p.name
 		}
 		mon.m.SerialBreak(port)
-	case "savevm", "loadvm":
-		return fmt.Errorf("%s: snapshots are not implemented yet", cmd)
+	case "savevm":
+		return mon.savevm(w, args)
+	case "loadvm":
+		return mon.loadvm(w, args)
 	default:
 		return fmt.Errorf("unknown command %q; try help", cmd)
 	}
@@ -434,4 +440,134 @@ func listenSocket(flag, spec string) (net.Listener, error) {
 		return ln, nil
 	}
 	return nil, usage("%s %s: want unix:PATH or tcp:[HOST]:PORT", flag, spec)
+}
+
+// snapWait bounds how long savevm and loadvm wait for the machine: a save
+// writes all of RAM.
+const snapWait = 2 * time.Minute
+
+// atBoundary runs f on the machine goroutine at the next slice boundary
+// (where --save-snapshot saves and a restored machine starts) and waits.
+// A paused machine is between slices already: f runs with the posted
+// work. From GDB (the CPU stopped mid-slice) f is queued for when the
+// guest continues, and atBoundary returns at once with queued true.
+func (mon *monitor) atBoundary(f func()) (queued bool, err error) {
+	m := mon.m
+	if mon.onMachine {
+		m.RequestSnapshot(f)
+		return true, nil
+	}
+	ch := make(chan struct{})
+	m.Clock.Post(func() {
+		if m.Paused() {
+			f()
+			close(ch)
+			return
+		}
+		m.RequestSnapshot(func() { f(); close(ch) })
+	})
+	select {
+	case <-ch:
+		return false, nil
+	case <-mon.done:
+		return false, errors.New("the machine is not running")
+	case <-time.After(snapWait):
+		return false, fmt.Errorf("the machine did not answer in %v (stopped in the debugger?)", snapWait)
+	}
+}
+
+// savevm FILE saves a snapshot with the header --save-snapshot writes, so
+// boot --snapshot FILE starts from it.
+func (mon *monitor) savevm(w *strings.Builder, args []string) error {
+	if len(args) != 1 {
+		return errors.New("savevm FILE")
+	}
+	path := args[0]
+	s := snapFor(mon.m)
+	if s == nil {
+		return errors.New("savevm: this machine was not made by boot")
+	}
+	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+		return fmt.Errorf("savevm %s: no such directory", path)
+	}
+	h, err := s.header()
+	if err != nil {
+		return fmt.Errorf("savevm %s: %v", path, err)
+	}
+	var n int
+	var insns uint64
+	var saveErr error
+	queued, err := mon.atBoundary(func() {
+		insns = mon.m.CPU.Insns
+		n, saveErr = saveSnapshot(mon.m, h, path)
+		if mon.onMachine {
+			if saveErr != nil {
+				fmt.Fprintf(os.Stderr, "ast2500emu: savevm %s: %v\n", path, saveErr)
+			} else {
+				fmt.Fprintf(os.Stderr, "ast2500emu: snapshot saved to %s\n", path)
+			}
+		}
+	})
+	switch {
+	case err != nil:
+		return fmt.Errorf("savevm %s: %v", path, err)
+	case queued:
+		fmt.Fprintf(w, "the snapshot is saved to %s when the guest continues\n", path)
+	case saveErr != nil:
+		return fmt.Errorf("savevm %s: %v", path, saveErr)
+	default:
+		fmt.Fprintf(w, "snapshot saved to %s (%d instructions, %.1f MiB)\n", path, insns, float64(n)/(1<<20))
+	}
+	return nil
+}
+
+// loadvm FILE puts the running machine back in the state a savevm or
+// --save-snapshot saved, if the file was made from what this machine was
+// made from (board, images, RAM, build); otherwise it refuses and the
+// machine runs on.
+func (mon *monitor) loadvm(w *strings.Builder, args []string) error {
+	if len(args) != 1 {
+		return errors.New("loadvm FILE")
+	}
+	path := args[0]
+	s := snapFor(mon.m)
+	if s == nil {
+		return errors.New("loadvm: this machine was not made by boot")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("loadvm: %v", err)
+	}
+	snap, err := snapshot.Parse(b)
+	if err != nil {
+		return fmt.Errorf("loadvm %s: %v", path, err)
+	}
+	h, err := s.header()
+	if err != nil {
+		return fmt.Errorf("loadvm %s: %v", path, err)
+	}
+	if snap.Header.Emulator != h.Emulator {
+		return fmt.Errorf("loadvm %s: it was made by ast2500emu %s, this is %s", path, snap.Header.Emulator, h.Emulator)
+	}
+	if msg := snap.Header.Mismatch(h); msg != "" {
+		return fmt.Errorf("loadvm %s: %s", path, msg)
+	}
+	var loadErr error
+	queued, err := mon.atBoundary(func() {
+		loadErr = mon.m.Load(snap)
+		if mon.onMachine && loadErr != nil {
+			fmt.Fprintf(os.Stderr, "ast2500emu: loadvm %s: %v\n", path, loadErr)
+		}
+	})
+	switch {
+	case err != nil:
+		return fmt.Errorf("loadvm %s: %v", path, err)
+	case queued:
+		fmt.Fprintf(w, "the machine is restored from %s when the guest continues\n", path)
+	case loadErr != nil:
+		return fmt.Errorf("loadvm %s: %v", path, loadErr)
+	default:
+		fmt.Fprintf(w, "restored from %s (%d instructions, guest time %.3f s)\n", path, snap.Header.Insns, float64(snap.Header.GuestNs)/1e9)
+	}
+	return nil
 }

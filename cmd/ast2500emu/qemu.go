@@ -48,7 +48,7 @@ var qemuRefused = map[string]string{
 	"-pflash":      "use --mtd FILE",
 	"-display":     "there is no display: the console is on stdio",
 	"-vga":         "there is no display: the console is on stdio",
-	"-loadvm":      "snapshots are not implemented yet",
+	"-loadvm":      "snapshots are files here: use --snapshot FILE",
 	"-icount":      "guest time always comes from the instruction count (see --pace)",
 	"-rtc":         "the RTC starts from --seed's base time",
 	"-mon":         "use --monitor unix:PATH (Ctrl-A c on the console)",

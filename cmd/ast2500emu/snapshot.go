@@ -14,7 +14,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/debug"
+	"sync"
+	"weak"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -36,6 +39,45 @@ type snapOptions struct {
 	snap   *snapshot.Snapshot // parsed --snapshot file
 	header snapshot.Header    // what this machine is made from
 	onRe   *regexp.Regexp
+}
+
+// machineSnaps links each machine boot made to what its snapshots' header
+// is made from, for the monitor's savevm and loadvm (newMachine records
+// it). The key is weak and the entry goes with the machine, so in-process
+// runs (tests) keep no RAM.
+var machineSnaps sync.Map // weak.Pointer[machine.Machine] -> *machineSnap
+
+// machineSnap works out a machine's snapshot header on first use when
+// neither --snapshot nor --save-snapshot asked for it at start.
+type machineSnap struct {
+	s    *snapOptions
+	cmd  *cobra.Command
+	o    *bootOptions
+	ram  uint64
+	once sync.Once
+	err  error
+}
+
+func linkSnap(m *machine.Machine, ms *machineSnap) {
+	k := weak.Make(m)
+	machineSnaps.Store(k, ms)
+	runtime.AddCleanup(m, func(k weak.Pointer[machine.Machine]) { machineSnaps.Delete(k) }, k)
+}
+
+func snapFor(m *machine.Machine) *machineSnap {
+	v, _ := machineSnaps.Load(weak.Make(m))
+	ms, _ := v.(*machineSnap)
+	return ms
+}
+
+// header returns the header this machine's snapshots carry.
+func (ms *machineSnap) header() (snapshot.Header, error) {
+	ms.once.Do(func() {
+		if ms.s.load == "" && ms.s.save == "" {
+			ms.err = ms.s.buildHeader(ms.cmd, ms.o, ms.ram)
+		}
+	})
+	return ms.s.header, ms.err
 }
 
 func (s *snapOptions) registerLoad(f *pflag.FlagSet) {
@@ -130,6 +172,10 @@ func (s *snapOptions) makeHeader(cmd *cobra.Command, o *bootOptions, ram uint64)
 	if s.load == "" && s.save == "" {
 		return nil
 	}
+	return s.buildHeader(cmd, o, ram)
+}
+
+func (s *snapOptions) buildHeader(cmd *cobra.Command, o *bootOptions, ram uint64) error {
 	b, _ := boards.Lookup(o.machine)
 	h := snapshot.Header{Board: b.Name, Emulator: emulatorVersion(), Boot: "direct", Seed: o.seed}
 	var req loader.Request
@@ -165,6 +211,14 @@ func (s *snapOptions) newMachine(cmd *cobra.Command, o *bootOptions, opts machin
 	if err := s.makeHeader(cmd, o, opts.RAMSize); err != nil {
 		return nil, err
 	}
+	m, err := s.build(cfg)
+	if m != nil {
+		linkSnap(m, &machineSnap{s: s, cmd: cmd, o: o, ram: cfg.SoC.RAMSize})
+	}
+	return m, err
+}
+
+func (s *snapOptions) build(cfg machine.Config) (*machine.Machine, error) {
 	if s.snap == nil {
 		return machine.Build(opts)
 	}
@@ -187,14 +241,26 @@ func (s *snapOptions) newMachine(cmd *cobra.Command, o *bootOptions, opts machin
 // an interrupted save leaves no half file). It runs on the machine
 // goroutine at a slice boundary.
 func (s *snapOptions) saveNow(m *machine.Machine) error {
-	var buf bytes.Buffer
-	if err := m.Save(&buf, s.header); err != nil {
-		return err
-	}
-	dir := filepath.Dir(s.save)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(s.save)+".tmp*")
+	n, err := saveSnapshot(m, s.header, s.save)
 	if err != nil {
 		return err
+	}
+	fmt.Fprintf(os.Stderr, "\r\nast2500emu: snapshot saved to %s (%d instructions, guest time %.3f s, %.1f MiB)\r\n",
+		s.save, m.CPU.Insns, float64(m.Clock.Now())/1e9, float64(n)/(1<<20))
+	return nil
+}
+
+// saveSnapshot writes m's snapshot with header h to path and returns its
+// size (--save-snapshot and the monitor's savevm).
+func saveSnapshot(m *machine.Machine, h snapshot.Header, path string) (int, error) {
+	var buf bytes.Buffer
+	if err := m.Save(&buf, h); err != nil {
+		return 0, err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return 0, err
 	}
 	_, err = tmp.Write(buf.Bytes())
 	if err == nil {
@@ -203,19 +269,17 @@ func (s *snapOptions) saveNow(m *machine.Machine) error {
 	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return err
+		return 0, err
 	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(tmp.Name())
-		return err
+		return 0, err
 	}
-	if err := os.Rename(tmp.Name(), s.save); err != nil {
+	if err := os.Rename(tmp.Name(), path); err != nil {
 		os.Remove(tmp.Name())
-		return err
+		return 0, err
 	}
-	fmt.Fprintf(os.Stderr, "\r\nast2500emu: snapshot saved to %s (%d instructions, guest time %.3f s, %.1f MiB)\r\n",
-		s.save, m.CPU.Insns, float64(m.Clock.Now())/1e9, float64(buf.Len())/(1<<20))
-	return nil
+	return buf.Len(), nil
 }
 
 // arm installs the save triggers. It returns the Ctrl-A s action and a
