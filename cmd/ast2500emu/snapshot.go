@@ -211,14 +211,14 @@ func (s *snapOptions) newMachine(cmd *cobra.Command, o *bootOptions, opts machin
 	if err := s.makeHeader(cmd, o, opts.RAMSize); err != nil {
 		return nil, err
 	}
-	m, err := s.build(cfg)
+	m, err := s.build(opts)
 	if m != nil {
-		linkSnap(m, &machineSnap{s: s, cmd: cmd, o: o, ram: cfg.SoC.RAMSize})
+		linkSnap(m, &machineSnap{s: s, cmd: cmd, o: o, ram: opts.RAMSize})
 	}
 	return m, err
 }
 
-func (s *snapOptions) build(cfg machine.Config) (*machine.Machine, error) {
+func (s *snapOptions) build(opts machine.Options) (*machine.Machine, error) {
 	if s.snap == nil {
 		return machine.Build(opts)
 	}
