@@ -58,6 +58,7 @@ type codePage struct {
 	mem   unsafe.Pointer // host memory of the page, nil for bus-fetched code
 	arm   [1024]entry
 	thumb *[2048]entry
+	jit   *jitPage // translations starting in this page (jit.go), or nil
 }
 
 type codeCache struct {

@@ -142,6 +142,9 @@ type CPU struct {
 	dbg   *debugState // watchpoints (hooks.go); nil normally
 
 	coldCode ColdCodeHook // coldcode.go; nil normally
+
+	jit *jitEngine // the JIT tier (jit_amd64.go); nil: interpreter only
+	jx  jitShared  // what generated code shares with Go
 }
 
 type exclusiveMonitor struct {

@@ -93,6 +93,9 @@ func (c *CPU) runBlock(end uint64) {
 		slots, m, k, size, condX = unsafe.Pointer(&p.arm), 0xFFC, 2, 4, 0
 	}
 	c.limit = end
+	if c.jit != nil && !thumb && c.jitEnter(p, pc) {
+		return
+	}
 	n := c.Insns
 	for {
 		e := (*entry)(unsafe.Add(slots, uintptr(pc&m)<<k))
@@ -110,6 +113,9 @@ func (c *CPU) runBlock(end uint64) {
 					break
 				}
 				pc = npc
+				if c.jit != nil && !thumb && c.jitEnter(p, pc) {
+					return
+				}
 				continue
 			}
 		}
