@@ -480,7 +480,9 @@ func (a *Asm) SetccM(c Cond, m Mem) { a.opM(false, []byte{0x0F, 0x90 | byte(c)},
 func (a *Asm) SetccR(c Cond, r Reg) { a.opRR(false, []byte{0x0F, 0x90 | byte(c)}, 0, r, true) }
 
 // Cmov32 is cmovcc dst32, src32.
-func (a *Asm) Cmov32(c Cond, dst, src Reg) { a.opRR(false, []byte{0x0F, 0x40 | byte(c)}, dst, src, false) }
+func (a *Asm) Cmov32(c Cond, dst, src Reg) {
+	a.opRR(false, []byte{0x0F, 0x40 | byte(c)}, dst, src, false)
+}
 
 // Lea32 is lea dst32, [m].
 func (a *Asm) Lea32(dst Reg, m Mem) { a.opM(false, []byte{0x8D}, dst, m, false) }
