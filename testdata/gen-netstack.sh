@@ -138,12 +138,12 @@ tcp() {
 
 udp() {
 	# Once the echo server runs, a one-byte TCP connection to the peer's
-	# probe port (7007) makes the peer send one datagram to the guest's
+	# probe port (40007) makes the peer send one datagram to the guest's
 	# port 7; the peer closes that connection when the echo is back, which
 	# lets the guest go on.
 	local roots=__sys_socket,__sys_bind,__sys_recvfrom,__sys_sendto,__fput,udp_sendmsg,__udp4_lib_rcv,ip_send_skb,$DOWN,$UP
 	nicrun udp "$roots" \
-		--send 'netstudy udpecho 7 & sleep 1; netstudy source 10.0.2.2 7007 1; kill $!; echo udp done\n' \
+		--send 'netstudy udpecho 7 & sleep 1; netstudy source 10.0.2.2 40007 1; kill $!; echo udp done\n' \
 		--expect '^udp done' --expect "$PROMPT"
 	render udp
 }

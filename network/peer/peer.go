@@ -17,7 +17,7 @@
 //     10.0.2.2:ProbePort to the guest's UDP port 7 and closes the
 //     connection when the echo comes back (or after ProbeTimeout). It lets
 //     a script start a UDP server in the guest, then have the peer talk to
-//     it ("netstudy udpecho 7 & netstudy source 10.0.2.2 7007 1").
+//     it ("netstudy udpecho 7 & netstudy source 10.0.2.2 40007 1").
 //
 // Frames to other addresses (and IPv6) are dropped.
 //
@@ -56,19 +56,19 @@ import (
 const (
 	// DefaultLatency is how long a frame from the peer takes to reach
 	// the guest after what caused it (one hop of a fast LAN).
-	DefaultLatency = 10_000
+	DefaultLatency = 50_000
 	// AppDelay is how long a service takes to act on what it received
 	// (echo the data, close after the guest's FIN).
-	AppDelay = 50_000
+	AppDelay = 500_000
 	// ProbeTimeout bounds the wait for the echo of the UDP probe.
 	ProbeTimeout = 1_000_000_000
 )
 
 // Ports of the peer's services on 10.0.2.2.
 const (
-	EchoPort    = 7    // TCP and UDP echo
-	DiscardPort = 9    // TCP discard
-	ProbePort   = 7007 // TCP: the guest's FIN triggers the UDP probe
+	EchoPort    = 7     // TCP and UDP echo
+	DiscardPort = 9     // TCP discard
+	ProbePort   = 40007 // TCP: the guest's FIN triggers the UDP probe
 	// ProbeGuestPort is the guest's UDP port the probe is sent to.
 	ProbeGuestPort = 7
 )
