@@ -17,7 +17,7 @@
 //     10.0.2.2:ProbePort to the guest's UDP port 7 and closes the
 //     connection when the echo comes back (or after ProbeTimeout). It lets
 //     a script start a UDP server in the guest, then have the peer talk to
-//     it ("netstudy udpecho 7 & netstudy source 10.0.2.2 40007 1").
+//     it ("netstudy udpecho 7 & sleep 1; netstudy source 10.0.2.2 40007 1").
 //
 // Frames to other addresses (and IPv6) are dropped.
 //
