@@ -49,24 +49,25 @@ type dpInfo struct {
 	rev     bool // operands swapped (RSB, RSC)
 	cin     bool // takes ARM's C in (ADC, SBC, RSC)
 	notC    bool // ARM C = !CF (subtractions)
+	comm    bool // commutative, flags included
 }
 
 var dpOps = [16]dpInfo{
-	0:  {x86: AND, logical: true},                    // AND
-	1:  {x86: XOR, logical: true},                    // EOR
+	0:  {x86: AND, logical: true, comm: true},        // AND
+	1:  {x86: XOR, logical: true, comm: true},        // EOR
 	2:  {x86: SUB, notC: true},                       // SUB
 	3:  {x86: SUB, rev: true, notC: true},            // RSB
-	4:  {x86: ADD},                                   // ADD
-	5:  {x86: ADC, cin: true},                        // ADC
+	4:  {x86: ADD, comm: true},                       // ADD
+	5:  {x86: ADC, cin: true, comm: true},            // ADC
 	6:  {x86: SBB, cin: true, notC: true},            // SBC
 	7:  {x86: SBB, rev: true, cin: true, notC: true}, // RSC
-	8:  {x86: AND, logical: true},                    // TST
-	9:  {x86: XOR, logical: true},                    // TEQ
+	8:  {x86: AND, logical: true, comm: true},        // TST
+	9:  {x86: XOR, logical: true, comm: true},        // TEQ
 	10: {x86: SUB, notC: true},                       // CMP
-	11: {x86: ADD},                                   // CMN
-	12: {x86: OR, logical: true},                     // ORR
+	11: {x86: ADD, comm: true},                       // CMN
+	12: {x86: OR, logical: true, comm: true},         // ORR
 	13: {logical: true},                              // MOV
-	14: {x86: AND, logical: true},                    // BIC (of the complement)
+	14: {x86: AND, logical: true, comm: true},        // BIC (of the complement)
 	15: {logical: true},                              // MVN
 }
 
@@ -326,6 +327,15 @@ func (t *jitTranslator) dpALU(opc uint32, info dpInfo, rd, rn uint32, b dpOperan
 			a.AluMI32(info.x86, reg(rd), int32(b.imm))
 		} else {
 			a.AluMR32(info.x86, reg(rd), b.reg)
+		}
+	case b.kind == dpReg && info.comm && rn != 15:
+		// The shifted operand is in EDX already: EDX op= Rn.
+		if info.cin {
+			t.carryIn(info.notC)
+		}
+		a.AluRM32(info.x86, b.reg, reg(rn))
+		if !compare {
+			t.storeReg(rd, b.reg)
 		}
 	default:
 		t.loadReg(RAX, rn)

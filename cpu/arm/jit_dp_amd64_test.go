@@ -317,6 +317,7 @@ func BenchmarkJITDP(b *testing.B) {
 			if mode == "jit" && !c.EnableJIT(true) {
 				b.Skip("no JIT here")
 			}
+			b.ReportAllocs()
 			b.ResetTimer()
 			n := c.Run(uint64(b.N))
 			b.StopTimer()
