@@ -21,6 +21,3 @@ func (a *Asm) BtRI64(r Reg, n uint8) {
 
 // MovsxdM is movsxd dst, dword [m].
 func (a *Asm) MovsxdM(dst Reg, m Mem) { a.opM(true, []byte{0x63}, dst, m, false) }
-
-// NotM32 is not dword [m].
-func (a *Asm) NotM32(m Mem) { a.opM(false, []byte{0xF7}, 2, m, false) }
