@@ -130,8 +130,8 @@ func (t *jitTranslator) ldstAddr(op, rn uint32, reg bool, imm uint32, writeback 
 
 // tlbLookup emits the soft-TLB fast-path check for an access of size
 // bytes at ECX (the write set when write) and returns the host memory
-// operand to access; a miss jumps to the exit site. It clobbers RAX, RSI
-// and RDI. pair asks for two consecutive words in the page (LDRD/STRD).
+// operand to access; a miss jumps to the exit site. It clobbers RAX, RSI,
+// RDI and the page number in ECX. pair asks for two consecutive words in the page (LDRD/STRD).
 func (t *jitTranslator) tlbLookup(size int, write, pair bool) Mem {
 	a := &t.a
 	set := offSetR
@@ -156,14 +156,15 @@ func (t *jitTranslator) tlbLookup(size int, write, pair bool) Mem {
 	}
 	a.AluRM32(CMP, RDI, MI(R13, RAX, 1, set+offETag))
 	a.Jcc(CNE, t.slow())
-	a.Load64(RSI, MI(R13, RAX, 1, set+offEPtr))
-	a.MovRR32(RAX, RCX)
-	a.AluRI32(AND, RAX, 0xFFF)
 	if pair {
-		a.AluRI32(CMP, RAX, 0xFFC)
+		a.MovRR32(RDI, RCX)
+		a.AluRI32(AND, RDI, 0xFFF)
+		a.AluRI32(CMP, RDI, 0xFFC)
 		a.Jcc(CE, t.slow())
 	}
-	return MI(RSI, RAX, 1, 0)
+	a.Load64(RSI, MI(R13, RAX, 1, set+offEPtr))
+	a.AluRI32(AND, RCX, 0xFFF) // the address is not needed after this
+	return MI(RSI, RCX, 1, 0)
 }
 
 // ldstAccess emits the access of a single load or store whose address is
