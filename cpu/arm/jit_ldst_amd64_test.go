@@ -44,6 +44,21 @@ func TestJITLdStDiff(t *testing.T) {
 	jitDiffBlocks(t, classes, jitScale(4000), 8, 15)
 }
 
+// TestJITLdStDiffAny draws loads and stores with none of the random
+// classes' filters: loads to the PC (which branch anywhere), writeback
+// with Rt = Rn or Rn = R15, stores of R15, the unprivileged T forms and
+// the UNDEFINED encodings. Whatever the interpreter does with them, the
+// JIT must do the same.
+func TestJITLdStDiffAny(t *testing.T) {
+	classes := append(jitClasses(t, "dp-imm"),
+		difftest.Class{Name: "ldst-any", Value: 0x04000000, Mask: 0x0C000000, Mem: true,
+			Filter: func(op uint32) bool { return op&0x02000010 != 0x02000010 }},
+		difftest.Class{Name: "extra-any", Value: 0x00000090, Mask: 0x0E000090, Mem: true,
+			Filter: func(op uint32) bool { return op&0x60 != 0 }},
+	)
+	jitDiffBlocks(t, classes, jitScale(2000), 8, 16)
+}
+
 // jitLdStRun runs ops (at aisaCode, with the words of data placed by
 // setup) on the interpreter and on the JIT (threshold 1), with the MMU
 // on (tlbTestCPU's tables) when mmu is set, and fails on any difference
