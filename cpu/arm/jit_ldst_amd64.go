@@ -234,28 +234,27 @@ func (t *jitTranslator) tryLdStExtra(op uint32) bool {
 	if writeback && rn == 15 {
 		return false
 	}
+	load := op&(1<<20) != 0
+	sh := op >> 5 & 3
+	pair := !load && sh >= 2 // LDRD (sh 2), STRD (sh 3)
+	if pair && (rt&1 != 0 || rt == 14) {
+		return false // UNDEFINED, or UNPREDICTABLE (Rt+1 = R15)
+	}
 	var imm uint32
 	if immForm {
 		imm = op>>4&0xF0 | op&0xF
 	} else {
 		t.loadReg(RDX, op&0xF)
 	}
-	load := op&(1<<20) != 0
-	sh := op >> 5 & 3
+	t.ldstAddr(op, rn, !immForm, imm, writeback)
 	switch {
+	case pair:
+		return t.ldstPair(rn, rt, sh == 3, writeback)
 	case sh == 1: // LDRH, STRH
-		t.ldstAddr(op, rn, !immForm, imm, writeback)
 		return t.ldstAccess(op, rn, rt, 2, false, writeback)
-	case load: // LDRSB (sh 2), LDRSH (sh 3)
-		t.ldstAddr(op, rn, !immForm, imm, writeback)
+	default: // LDRSB (sh 2), LDRSH (sh 3)
 		return t.ldstAccess(op, rn, rt, int(sh-1), true, writeback)
 	}
-	// LDRD (sh 2), STRD (sh 3): Rt even and not R14.
-	if rt&1 != 0 || rt == 14 {
-		return false
-	}
-	t.ldstAddr(op, rn, !immForm, imm, writeback)
-	return t.ldstPair(rn, rt, sh == 3, writeback)
 }
 
 // ldstPair emits LDRD/STRD for the address in ECX: both words must lie in

@@ -352,3 +352,25 @@ func BenchmarkJITCopy(b *testing.B) {
 		})
 	}
 }
+
+// LDRD/STRD whose second word lies in the next page take the slow path
+// (the interpreter's two accesses); within a page they run natively. The
+// last one crosses into an unmapped page and aborts.
+func TestJITLdStPairPageCross(t *testing.T) {
+	c, _ := jitLdStRun(t, true, 20, func(c *CPU, b *aisaBus) {
+		c.R[4], c.R[5] = 0x8FFC, 0x20FFC
+		b.put32(0x9000, 0x12345678)
+		c.R[8] = 0xFFFFC
+	},
+		0xe1c400d0, // ldrd r0, r1, [r4]
+		0xe1c500f0, // strd r0, r1, [r5]
+		0xe14420d4, // ldrd r2, r3, [r4, #-4]
+		0xe14520f4, // strd r2, r3, [r5, #-4]
+		0xe1e460d4, // ldrd r6, r7, [r4, #4]!
+		0xe1c800d0, // ldrd r0, r1, [r8]
+		BranchSelf,
+	)
+	if c.R[1] != 0x12345678 || c.R[4] != 0x9000 || c.Mode() != ModeABT || c.cp15.dfar != 0x100000 {
+		t.Fatalf("r1 %#x r4 %#x mode %#x FAR %#x", c.R[1], c.R[4], c.Mode(), c.cp15.dfar)
+	}
+}
