@@ -87,8 +87,8 @@ func jitDiffBlocks(t *testing.T, classes []difftest.Class, blocks, blockLen int,
 			for i := range bi.mem {
 				bi.mem[i] = 0
 			}
-			for a := 0x10000; a < 0x30000; a++ {
-				bi.mem[a] = byte(r.Intn(256))
+			for a := 0x10000; a < 0x30000; a += 8 {
+				binary.LittleEndian.PutUint64(bi.mem[a:], r.Uint64())
 			}
 		}
 		for i, op := range ops {
