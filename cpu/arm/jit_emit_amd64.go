@@ -266,9 +266,9 @@ func emitDispatcher(org uintptr) []byte {
 	return a.B
 }
 
-// block translates from page offset start. It returns nil when the first
-// instruction is not worth translating.
-func (t *jitTranslator) block(start uint32, c *CPU) *jitBlock {
+// block translates from page offset start and returns the number of
+// instructions, or 0 when the first instruction is not worth translating.
+func (t *jitTranslator) block(start uint32, c *CPU) uint32 {
 	a := &t.a
 	a.Org = t.org
 	t.start = start
@@ -283,7 +283,7 @@ func (t *jitTranslator) block(start uint32, c *CPU) *jitBlock {
 		}
 	}
 	if !jitWorthStarting(words[start>>2]) {
-		return nil
+		return 0
 	}
 	t.n = n
 	siteBase := uint32(len(t.j.sites))
@@ -336,7 +336,7 @@ func (t *jitTranslator) block(start uint32, c *CPU) *jitBlock {
 		a.MovRI32Keep(RAX, jitExitSite)
 		a.Ret()
 	}
-	return &jitBlock{n: n}
+	return n
 }
 
 // jitEndsBlock reports instructions after which a block ends when they
