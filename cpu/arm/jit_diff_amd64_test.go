@@ -120,13 +120,13 @@ var jdVectors = [8]uint32{
 // execute-never, and a translation fault.
 var jdPageKinds = [...]uint32{
 	0x032, 0x032, 0x032, 0x032, // AP=11
-	0x012,         // AP=01: privileged RW
-	0x022,         // AP=10: user read-only
-	0x232,         // APX=1 AP=11: read-only
-	0x212,         // APX=1 AP=01: privileged read-only
-	0x002,         // AP=00: no access
-	0x033,         // XN
-	0x000,         // fault
+	0x012, // AP=01: privileged RW
+	0x022, // AP=10: user read-only
+	0x232, // APX=1 AP=11: read-only
+	0x212, // APX=1 AP=01: privileged read-only
+	0x002, // AP=00: no access
+	0x033, // XN
+	0x000, // fault
 }
 
 // jdImage builds the pristine memory image: vectors, random data, the
