@@ -134,7 +134,7 @@ func TestJITDataAbortInBlock(t *testing.T) {
 		{"post-indexed store, unmapped", 0xe4830004, 0x9000, false, 0x807, 0x9000},                   // str r0, [r3], #4
 		{"ldm from unmapped page", 0xe8930003, 0x9000, false, 0x007, 0x9000},                         // ldm r3, {r0, r1}
 		{"stmdb across into unmapped", 0xe9230003, 0x9004, false, 0x807, 0x9000},                     // stmdb r3!, {r0, r1}
-		{"strh to read-only page", 0xe1c300b0, 0xA000, false, 0x80F, 0xA000},              // strh r0, [r3]
+		{"strh to read-only page", 0xe1c300b0, 0xA000, false, 0x80F, 0xA000},                         // strh r0, [r3]
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
