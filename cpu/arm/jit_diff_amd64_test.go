@@ -418,25 +418,13 @@ func newJDPair(t testing.TB, r *rand.Rand) *jdPair {
 	return p
 }
 
-// stateDiff names the fields of two states that differ ("" if none).
+// stateDiff lists how two states differ ("" if they do not).
 func stateDiff(a, b State) string {
 	if a == b {
 		return ""
 	}
-	var s strings.Builder
-	fa, fb := fmt.Sprintf("%+v", a), fmt.Sprintf("%+v", b)
-	// Field by field from the formatted values: cheap and complete.
-	ta, tb := strings.Fields(fa), strings.Fields(fb)
-	if len(ta) == len(tb) {
-		for i := range ta {
-			if ta[i] != tb[i] {
-				fmt.Fprintf(&s, "  interpreter %s  JIT %s\n", ta[i], tb[i])
-			}
-		}
-	}
-	fmt.Fprintf(&s, "interpreter R %08x CPSR %08x Insns %d\nJIT         R %08x CPSR %08x Insns %d\n",
+	return StateDiff(a, b) + fmt.Sprintf("interpreter R %08x CPSR %08x Insns %d\nJIT         R %08x CPSR %08x Insns %d\n",
 		a.R, a.CPSR, a.Insns, b.R, b.CPSR, b.Insns)
-	return s.String()
 }
 
 // jitDiffBlocks runs blocks random blocks drawn from classes on both
