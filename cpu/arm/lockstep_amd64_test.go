@@ -18,4 +18,3 @@ func TestLockstepJITAgrees(t *testing.T) {
 		t.Fatalf("the program did not run: r0 %#x, %d instructions", a.CPU.R[0], a.CPU.Insns)
 	}
 }
-
