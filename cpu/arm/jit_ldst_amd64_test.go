@@ -41,7 +41,7 @@ func jitScale(n int) int {
 
 func TestJITLdStDiff(t *testing.T) {
 	classes := jitClasses(t, "ldr-str-imm", "ldr-str-reg", "ldrh-ldrd-imm", "ldrh-ldrd-reg", "dp-imm")
-	jitDiffBlocks(t, classes, jitScale(4000), 8, 15)
+	jitDiffBlocks(t, classes, jitScale(4000), 15)
 }
 
 // TestJITLdStDiffAny draws loads and stores with none of the random
@@ -56,7 +56,7 @@ func TestJITLdStDiffAny(t *testing.T) {
 		difftest.Class{Name: "extra-any", Value: 0x00000090, Mask: 0x0E000090, Mem: true,
 			Filter: func(op uint32) bool { return op&0x60 != 0 }},
 	)
-	jitDiffBlocks(t, classes, jitScale(2000), 8, 16)
+	jitDiffBlocks(t, classes, jitScale(2000), 16)
 }
 
 // jitLdStRun runs ops (at aisaCode, with the words of data placed by
