@@ -108,9 +108,18 @@ func (t *jitTranslator) tryLdm(op uint32) bool {
 		return true
 	}
 	// A load of the PC is an interworking branch (loadWritePC).
-	t.retired(t.idx + 1)
-	thumb := a.NewLabel()
 	a.MovRR32(RAX, R9)
+	t.retired(t.idx + 1)
+	t.interwork()
+	return true
+}
+
+// interwork branches to the address in EAX as BX does (bxWritePC): bit 0
+// set selects Thumb state (an exit to Go), clear an ARM target (chained).
+// Insns must already count the branch.
+func (t *jitTranslator) interwork() {
+	a := &t.a
+	thumb := a.NewLabel()
 	a.TestRI32(RAX, 1)
 	a.Jcc(CNE, thumb)
 	a.AluRI32(AND, RAX, ^3)
@@ -119,5 +128,4 @@ func (t *jitTranslator) tryLdm(op uint32) bool {
 	a.AluRI32(AND, RAX, ^1)
 	a.StoreImm8(M(RBX, offT), 1)
 	t.exitTo()
-	return true
 }
