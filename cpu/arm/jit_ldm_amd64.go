@@ -64,9 +64,8 @@ func (t *jitTranslator) tryLdm(op uint32) bool {
 	a.Load32(RDX, reg(rn))
 	a.Lea32(RCX, M(RDX, start))
 	a.MovRR32(RAX, RCX)
-	a.ShiftRI32(SHR, RAX, 12)
-	a.AluRI32(AND, RAX, tlbMask)
-	a.ShiftRI32(SHL, RAX, tlbEntryShift)
+	a.ShiftRI32(SHR, RAX, 12-tlbEntryShift)
+	a.AluRI32(AND, RAX, tlbMask<<tlbEntryShift)
 	// Hit: tag == (va &^ 0xFFC) + 1.
 	a.MovRR32(RSI, RCX)
 	a.AluRI32(AND, RSI, ^0xFFC)
@@ -81,13 +80,12 @@ func (t *jitTranslator) tryLdm(op uint32) bool {
 		a.Jcc(CA, t.slow())
 	}
 	a.Load64(RSI, MI(R13, RAX, 1, set+offEPtr))
-	a.AluRR64(ADD, RSI, RDI)
 
 	// Transfer: nothing can fail from here on.
 	k := int32(0)
 	for l := list; l != 0; l &= l - 1 {
 		i := uint32(bits.TrailingZeros32(l))
-		w := M(RSI, 4*k)
+		w := MI(RSI, RDI, 1, 4*k) // host page + offset in it
 		k++
 		switch {
 		case load && i == 15:
