@@ -6,9 +6,9 @@ import "testing"
 
 func TestJITDiffMisc(t *testing.T) {
 	n := 1000 * jitDiffScale()
-	jitDiffBlocks(t, jitClasses(t, "mul-mla", "mul-long", "dp-imm"), n, 8, 31)
-	jitDiffBlocks(t, jitClasses(t, "extend", "clz", "rev", "dp-imm"), n, 8, 32)
-	jitDiffBlocks(t, jitClasses(t, "mul-mla", "mul-long", "extend", "clz", "rev", "umaal", "media-undef-space", "dp-imm"), n, 8, 33)
+	jitDiffBlocks(t, jitClasses(t, "mul-mla", "mul-long", "dp-imm"), n, 31)
+	jitDiffBlocks(t, jitClasses(t, "extend", "clz", "rev", "dp-imm"), n, 32)
+	jitDiffBlocks(t, jitClasses(t, "mul-mla", "mul-long", "extend", "clz", "rev", "umaal", "media-undef-space", "dp-imm"), n, 33)
 }
 
 // Hand-picked operands: zero and sign edges, RdLo == RdHi, flags kept.
