@@ -53,6 +53,10 @@ var (
 	offECP    = int32(unsafe.Offsetof(tlbEntry{}.cp))
 	offCPJit  = int32(unsafe.Offsetof(codePage{}.jit))
 	offJEntry = int32(unsafe.Offsetof(jitPage{}.entry))
+	offMode   = int32(unsafe.Offsetof(CPU{}.mode))
+
+	offCP15TPIDRURW = int32(unsafe.Offsetof(CPU{}.cp15) + unsafe.Offsetof(cp15{}.tpidrurw))
+	offCP15TPIDRURO = int32(unsafe.Offsetof(CPU{}.cp15) + unsafe.Offsetof(cp15{}.tpidruro))
 )
 
 // A soft TLB entry is 32 bytes: generated code indexes with a shift.
@@ -390,7 +394,12 @@ func (t *jitTranslator) translateOne(op uint32) bool {
 		return t.tryDP(op)
 	case 1:
 		if op&0x01900000 == 0x01000000 {
-			return false // MSR immediate, MOVW/MOVT
+			// MSR immediate and the hints: NOP and YIELD do nothing
+			// (decodeMSRImm); the rest is left to the interpreter.
+			if op&0x0FFFF000 == 0x0320F000 && op&0xFF != 2 && op&0xFF != 3 && op&0xFF != 4 {
+				return true
+			}
+			return false
 		}
 		return t.tryDP(op)
 	case 2:
@@ -407,6 +416,50 @@ func (t *jitTranslator) translateOne(op uint32) bool {
 			return false
 		}
 		return t.branch(op)
+	case 7:
+		if op>>24&1 == 0 && op>>8&0xF == 15 && op&0x10 != 0 {
+			return t.tryCP15(op)
+		}
+	}
+	return false
+}
+
+// tryCP15 translates the frequent CP15 accesses that have no effect
+// beyond a register read (cp15_regs.go): barriers and cache maintenance by
+// MVA (no caches are modelled; privileged only, except the barriers), and
+// reads of the thread ID registers. Everything else (writes that change
+// translation, WFI, ISB) stays with the interpreter.
+func (t *jitTranslator) tryCP15(op uint32) bool {
+	a := &t.a
+	opc1, crn, crm, opc2 := op>>21&7, op>>16&0xF, op&0xF, op>>5&7
+	rd := op >> 12 & 0xF
+	if opc1 != 0 {
+		return false
+	}
+	if op&(1<<20) != 0 { // MRC
+		if crn == 13 && crm == 0 && (opc2 == 2 || opc2 == 3) && rd != 15 {
+			off := offCP15TPIDRURW
+			if opc2 == 3 {
+				off = offCP15TPIDRURO
+			}
+			a.Load32(RAX, M(RBX, off))
+			t.storeReg(rd, RAX)
+			return true
+		}
+		return false
+	}
+	if crn != 7 {
+		return false
+	}
+	switch {
+	case crm == 10 && (opc2 == 4 || opc2 == 5): // DSB, DMB: any mode
+		return true
+	case crm == 10 && opc2 <= 3, crm == 14 && opc2 <= 3, crm == 6 && opc2 <= 2,
+		crm == 11 && opc2 <= 2, crm == 13 && opc2 == 1, crm == 5 && opc2 <= 2:
+		// Cache maintenance: undefined in User mode.
+		a.AluMI32(CMP, M(RBX, offMode), ModeUSR)
+		a.Jcc(CE, t.slow())
+		return true
 	}
 	return false
 }
@@ -444,6 +497,18 @@ func (t *jitTranslator) tryMisc(op uint32) bool {
 			return false
 		}
 		t.loadReg(RAX, rm)
+		t.retired(t.idx + 1)
+		t.interwork()
+		return true
+	}
+	if op&0x0FFFFFF0 == 0x012FFF30 { // BLX (register): LR = the next instruction
+		rm := op & 0xF
+		if rm == 15 {
+			return false
+		}
+		t.loadReg(RAX, rm)
+		t.leaPC(RCX, t.off, 4)
+		t.a.Store32(reg(14), RCX)
 		t.retired(t.idx + 1)
 		t.interwork()
 		return true
