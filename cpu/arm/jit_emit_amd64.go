@@ -57,6 +57,9 @@ var (
 
 	offCP15TPIDRURW = int32(unsafe.Offsetof(CPU{}.cp15) + unsafe.Offsetof(cp15{}.tpidrurw))
 	offCP15TPIDRURO = int32(unsafe.Offsetof(CPU{}.cp15) + unsafe.Offsetof(cp15{}.tpidruro))
+	offCP15TPIDRPRW = int32(unsafe.Offsetof(CPU{}.cp15) + unsafe.Offsetof(cp15{}.tpidrprw))
+	offExclValid    = int32(unsafe.Offsetof(CPU{}.excl) + unsafe.Offsetof(exclusiveMonitor{}.valid))
+	offExclAddr     = int32(unsafe.Offsetof(CPU{}.excl) + unsafe.Offsetof(exclusiveMonitor{}.addr))
 )
 
 // A soft TLB entry is 32 bytes: generated code indexes with a shift.
@@ -383,6 +386,12 @@ func (t *jitTranslator) translateOne(op uint32) bool {
 	switch op >> 25 & 7 {
 	case 0:
 		if op&0x90 == 0x90 {
+			if op&0x0FF00FFF == 0x01900F9F {
+				return t.ldrex(op)
+			}
+			if op&0x0FF00FF0 == 0x01800F90 {
+				return t.strex(op)
+			}
 			if op&0x60 == 0 {
 				return t.tryMul(op)
 			}
@@ -447,6 +456,18 @@ func (t *jitTranslator) tryCP15(op uint32) bool {
 			return true
 		}
 		return false
+	}
+	if crn == 13 && crm == 0 && rd != 15 && opc2 >= 2 && opc2 <= 4 {
+		// Thread ID writes: TPIDRURW from any mode, the others
+		// privileged only.
+		off := [...]int32{2: offCP15TPIDRURW, 3: offCP15TPIDRURO, 4: offCP15TPIDRPRW}[opc2]
+		if opc2 != 2 {
+			a.AluMI32(CMP, M(RBX, offMode), ModeUSR)
+			a.Jcc(CE, t.slow())
+		}
+		t.loadReg(RAX, rd)
+		a.Store32(M(RBX, off), RAX)
+		return true
 	}
 	if crn != 7 {
 		return false
@@ -514,4 +535,51 @@ func (t *jitTranslator) tryMisc(op uint32) bool {
 		return true
 	}
 	return t.tryMiscOther(op)
+}
+
+// ldrex is LDREX (word): an aligned load that opens the exclusive
+// monitor for its address (arm_ldst.go ldrex; the exclusive flag of the
+// interpreter's access only demands alignment, which the word tag check
+// already does).
+func (t *jitTranslator) ldrex(op uint32) bool {
+	rn, rt := op>>16&0xF, op>>12&0xF
+	if rn == 15 || rt == 15 {
+		return false
+	}
+	a := &t.a
+	t.loadReg(RCX, rn)
+	a.MovRR32(RDX, RCX)
+	m := t.tlbLookup(4, false, false)
+	a.Load32(R8, m)
+	a.StoreImm8(M(RBX, offExclValid), 1)
+	a.Store32(M(RBX, offExclAddr), RDX)
+	t.storeReg(rt, R8)
+	return true
+}
+
+// strex is STREX (word): the store happens, and Rd = 0, only while the
+// monitor is open for the address; the monitor closes either way.
+func (t *jitTranslator) strex(op uint32) bool {
+	rn, rd, rt := op>>16&0xF, op>>12&0xF, op&0xF
+	if rn == 15 || rd == 15 || rt == 15 || rd == rn || rd == rt {
+		return false
+	}
+	a := &t.a
+	fail, done := a.NewLabel(), a.NewLabel()
+	t.loadReg(RCX, rn)
+	a.CmpMI8(M(RBX, offExclValid), 0)
+	a.Jcc(CE, fail)
+	a.AluRM32(CMP, RCX, M(RBX, offExclAddr))
+	a.Jcc(CNE, fail)
+	t.loadReg(R8, rt)
+	m := t.tlbLookup(4, true, false)
+	a.Store32(m, R8)
+	a.StoreImm8(M(RBX, offExclValid), 0)
+	a.StoreImm32(reg(rd), 0)
+	a.Jmp(done)
+	a.Bind(fail)
+	a.StoreImm8(M(RBX, offExclValid), 0)
+	a.StoreImm32(reg(rd), 1)
+	a.Bind(done)
+	return true
 }

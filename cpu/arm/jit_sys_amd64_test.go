@@ -49,3 +49,32 @@ func TestJITSystemOps(t *testing.T) {
 		}
 	}
 }
+
+// LDREX/STREX pairs (with the monitor open, closed, or for another
+// address) against the interpreter.
+func TestJITDiffExclusive(t *testing.T) {
+	jitDiffBlocks(t, jitClasses(t, "ldrex-strex", "dp-imm", "ldr-str-imm"), jitScale(3000), 41)
+}
+
+// Thread ID writes: TPIDRURW from User mode, TPIDRPRW (privileged only:
+// undefined from User mode).
+func TestJITThreadIDWrites(t *testing.T) {
+	body := []uint32{
+		0xee0d1f50, // mcr p15, 0, r1, c13, c0, 2 (TPIDRURW)
+		0xee0d2f90, // mcr p15, 0, r2, c13, c0, 4 (TPIDRPRW)
+		0xee0d3f70, // mcr p15, 0, r3, c13, c0, 3 (TPIDRURO)
+		0xeafffffe, // b .
+	}
+	for _, user := range []bool{false, true} {
+		c, _ := jitLdStRun(t, false, 20, func(c *CPU, b *aisaBus) {
+			c.R[1], c.R[2], c.R[3] = 11, 22, 33
+			b.put32(0x4, BranchSelf)
+			if user {
+				c.SetCPSR(ModeUSR | psrI | psrF)
+			}
+		}, body...)
+		if c.cp15.tpidrurw != 11 || user == (c.cp15.tpidrprw == 22) {
+			t.Errorf("user=%v: TPIDRURW %d TPIDRPRW %d", user, c.cp15.tpidrurw, c.cp15.tpidrprw)
+		}
+	}
+}
