@@ -36,6 +36,7 @@ package arm
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -78,6 +79,21 @@ type jitEngine struct {
 	st        JITStats
 	lockstep  bool
 }
+
+// jitPerfMap, when AST2500EMU_JIT_PERFMAP is set, receives a line per
+// translated block in the format of Linux perf's JIT symbol maps
+// (/tmp/perf-PID.map), so that `perf report` names the guest code behind
+// native samples by physical address.
+var jitPerfMap = func() *os.File {
+	if os.Getenv("AST2500EMU_JIT_PERFMAP") == "" {
+		return nil
+	}
+	f, err := os.Create(fmt.Sprintf("/tmp/perf-%d.map", os.Getpid()))
+	if err != nil {
+		return nil
+	}
+	return f
+}()
 
 func newJIT() *jitEngine {
 	return &jitEngine{threshold: jitThreshold}
@@ -275,6 +291,9 @@ func (j *jitEngine) translate(c *CPU, p *codePage, pc uint32) uint8 {
 	}
 	jp.n[pc>>2&1023] = uint8(n)
 	jp.entry[pc>>2&1023] = org
+	if jitPerfMap != nil {
+		fmt.Fprintf(jitPerfMap, "%x %x arm_pa_%08x_n%d\n", org, len(code), p.pa|pc&0xFFF, n)
+	}
 	j.st.Blocks++
 	j.st.Insns += uint64(n)
 	return uint8(n)

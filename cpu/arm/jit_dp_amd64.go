@@ -82,8 +82,8 @@ func (t *jitTranslator) tryDP(op uint32) bool {
 	form := dpFormOf(op)
 	compare := opc>>2 == 2
 	switch {
-	case rd == 15:
-		return false
+	case rd == 15 && s:
+		return false // an exception return
 	case compare && (!s || rd != 0):
 		return false // the miscellaneous space, or undefined
 	case (opc == 13 || opc == 15) && rn != 0:
@@ -93,6 +93,13 @@ func (t *jitTranslator) tryDP(op uint32) bool {
 	}
 	info := dpOps[opc]
 	needC := info.logical && s
+	if rd == 15 {
+		// A computed branch (dpToPC): the result goes to R[15]'s slot,
+		// seeded with the PC value so that an operation done in place
+		// (Rd = Rn = PC) reads it, then becomes the target.
+		t.leaPC(RAX, t.off, 8)
+		t.a.Store32(reg(15), RAX)
+	}
 
 	// The shifter operand.
 	var b dpOperand
@@ -116,6 +123,12 @@ func (t *jitTranslator) tryDP(op uint32) bool {
 		t.dpMove(rd, b, s, opc == 15)
 	default:
 		t.dpALU(opc, info, rd, rn, b, s)
+	}
+	if rd == 15 { // writePC in ARM state
+		t.a.Load32(RAX, reg(15))
+		t.a.AluRI32(AND, RAX, ^3)
+		t.retired(t.idx + 1)
+		t.chainDynamic()
 	}
 	return true
 }

@@ -259,10 +259,10 @@ func TestJITDPPC(t *testing.T) {
 			r.run(t, [15]uint32{1: 0x80000001}, nzcv, op, op&^0xF000|0x4000) // and again into r4
 		}
 	}
-	// Left to the interpreter: Rd = PC, PC in a register-shifted form,
-	// undefined encodings.
+	// Left to the interpreter: exception returns (Rd = PC with S), PC in
+	// a register-shifted form, undefined encodings.
 	for _, op := range []uint32{
-		0xE1A0F00E, // mov pc, lr
+		0xE1B0F00E, // movs pc, lr
 		0xE08F0211, // add r0, pc, r1, lsl r2
 		0xE3A10001, // mov with Rn != 0
 		0xE3501001, // cmp with Rd != 0
@@ -341,5 +341,32 @@ func BenchmarkJITDP(b *testing.B) {
 				b.ReportMetric(float64(n)/el/1e6, "MIPS")
 			}
 		})
+	}
+}
+
+// Computed branches (Rd = PC without S) run natively: jump tables, the
+// in-place form add pc, pc, #imm, and mov pc, lr.
+func TestJITDPToPC(t *testing.T) {
+	for _, r1 := range []uint32{0, 1, 2} {
+		c, _ := jitLdStRun(t, false, 40, func(c *CPU, b *aisaBus) {
+			c.R[1] = r1
+			c.R[14] = aisaCode + 0x20
+		},
+			0xE08FF101, // add pc, pc, r1, lsl #2
+			0xE3A02001, // mov r2, #1
+			0xE3A02002, // mov r2, #2
+			0xE3A03003, // mov r3, #3
+			0xE28FF000, // add pc, pc, #0 (skips the next)
+			0xE3A04004, // mov r4, #4 (skipped)
+			0xE1A0F00E, // mov pc, lr
+			0xE3A05005, // mov r5, #5 (skipped)
+			0xEAFFFFFE, // b . (at +0x20)
+		)
+		if want := map[bool]uint32{true: 3}[r1 < 2]; c.R[3] != want || c.R[4] != 0 || c.R[5] != 0 || c.PC() != aisaCode+0x20 {
+			t.Errorf("r1=%d: r2=%d r3=%d r4=%d r5=%d pc=%#x", r1, c.R[2], c.R[3], c.R[4], c.R[5], c.PC())
+		}
+		if c.JITStats().Exits > 2 {
+			t.Errorf("r1=%d: %d exits: the computed branches did not run natively", r1, c.JITStats().Exits)
+		}
 	}
 }

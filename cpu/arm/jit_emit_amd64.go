@@ -119,11 +119,10 @@ func (t *jitTranslator) loadReg(dst Reg, n uint32) {
 	t.a.Load32(dst, reg(n))
 }
 
-// storeReg stores src into guest register n (never the PC).
+// storeReg stores src into guest register n. For n = 15 that is R[15]'s
+// slot, which generated code may use as scratch (the interpreter sets it
+// before every instruction it runs).
 func (t *jitTranslator) storeReg(n uint32, src Reg) {
-	if n == 15 {
-		panic("jit: storeReg(15)")
-	}
 	t.a.Store32(reg(n), src)
 }
 
@@ -211,6 +210,18 @@ func (t *jitTranslator) exitTo() {
 func (t *jitTranslator) chainStatic(target int64) {
 	a := &t.a
 	if target >= 0 && target < 4096 {
+		// A block of the same page lives and dies with this one (the
+		// page's translations are dropped together), so a target
+		// translated already, or this block itself, is jumped to
+		// directly.
+		if uint32(target) == t.start {
+			a.JmpTo(t.org)
+			return
+		}
+		if e := t.jp.entry[target>>2]; e != 0 {
+			a.JmpTo(e)
+			return
+		}
 		out := a.NewLabel()
 		a.MovRI64(RAX, uint64(uintptr(unsafe.Pointer(&t.jp.entry[target>>2]))))
 		a.Load64(RAX, M(RAX, 0))
