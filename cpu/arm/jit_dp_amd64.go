@@ -285,6 +285,7 @@ func (t *jitTranslator) dpMove(rd uint32, b dpOperand, s, not bool) {
 	if s {
 		a.TestRR32(b.reg, b.reg)
 		t.setNZ()
+		t.hfNext = hfLogical
 	}
 }
 
@@ -365,12 +366,15 @@ func (t *jitTranslator) dpALU(opc uint32, info dpInfo, rd, rn uint32, b dpOperan
 	}
 	t.setNZ()
 	if info.logical {
+		t.hfNext = hfLogical
 		return // C from the shifter, V kept
 	}
 	if info.notC {
 		a.SetccM(CAE, flag(offC))
+		t.hfNext = hfSub
 	} else {
 		a.SetccM(CB, flag(offC))
+		t.hfNext = hfAdd
 	}
 	a.SetccM(CO, flag(offV))
 }

@@ -101,6 +101,10 @@ type jitTranslator struct {
 	site *siteRef
 
 	sites []*siteRef
+
+	// hf is the kind of host flags at the start of the instruction being
+	// translated, hfNext what a translator leaves for the next one.
+	hf, hfNext int
 }
 
 // pcAt is the value the instruction at page offset off reads as R15
@@ -136,9 +140,80 @@ func (t *jitTranslator) slow() *Label {
 	return t.site.stub
 }
 
+// Host flags: what the x86 flags hold at the start of an instruction,
+// when the previous instruction (unconditional, native, without an exit
+// site) set the ARM flags from them. SF and ZF are the result's N and Z in
+// every kind; for hfSub C is NOT CF and V is OF (SUB, SBC, RSB, RSC,
+// CMP), for hfAdd C is CF and V is OF (ADD, ADC, CMN).
+const (
+	hfNone = iota
+	hfLogical
+	hfSub
+	hfAdd
+)
+
+// hostCondFail returns the x86 condition under which ARM condition cond
+// fails, given host flags of kind hf, or false when they cannot tell.
+func hostCondFail(cond uint32, hf int) (Cond, bool) {
+	if hf == hfNone {
+		return 0, false
+	}
+	switch cond {
+	case 0:
+		return CNE, true
+	case 1:
+		return CE, true
+	case 4:
+		return CNS, true
+	case 5:
+		return CS, true
+	}
+	if hf == hfLogical {
+		return 0, false
+	}
+	switch cond {
+	case 6:
+		return CNO, true
+	case 7:
+		return CO, true
+	case 10:
+		return CL, true
+	case 11:
+		return CGE, true
+	case 12:
+		return CLE, true
+	case 13:
+		return CG, true
+	}
+	if hf == hfSub {
+		switch cond {
+		case 2: // CS: CF = 0
+			return CB, true
+		case 3:
+			return CAE, true
+		case 8: // HI: CF = 0 and ZF = 0
+			return CBE, true
+		case 9:
+			return CA, true
+		}
+		return 0, false
+	}
+	switch cond { // hfAdd
+	case 2:
+		return CAE, true
+	case 3:
+		return CB, true
+	}
+	return 0, false
+}
+
 // emitCond jumps to fail when ARM condition cond (0-13) does not hold.
 func (t *jitTranslator) emitCond(cond uint32, fail *Label) {
 	a := &t.a
+	if c, ok := hostCondFail(cond, t.hf); ok {
+		a.Jcc(c, fail)
+		return
+	}
 	switch cond {
 	case 0, 1: // EQ, NE
 		a.CmpMI8(flag(offZ), 0)
@@ -322,12 +397,19 @@ func (t *jitTranslator) block(start uint32, c *CPU) uint32 {
 		t.off, t.idx, t.op = off, i, op
 		t.skip = a.NewLabel()
 		t.site = nil
+		t.hf, t.hfNext = t.hfNext, hfNone
 		cond := op >> 28
 		if cond < 0xE {
 			t.emitCond(cond, t.skip)
 		}
-		if !t.translateOne(op) {
+		native := t.translateOne(op)
+		if !native {
 			a.Jmp(t.slow())
+		}
+		if !native || cond != 0xE || t.site != nil {
+			// The host flags are the result's only on the one path
+			// through an unconditional instruction that cannot exit.
+			t.hfNext = hfNone
 		}
 		a.Bind(t.skip)
 		if t.site != nil {
