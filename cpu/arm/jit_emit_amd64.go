@@ -539,10 +539,11 @@ func (t *jitTranslator) tryCP15(op uint32) bool {
 		return false
 	}
 	if op&(1<<20) != 0 { // MRC
-		if crn == 13 && crm == 0 && (opc2 == 2 || opc2 == 3) && rd != 15 {
-			off := offCP15TPIDRURW
-			if opc2 == 3 {
-				off = offCP15TPIDRURO
+		if crn == 13 && crm == 0 && opc2 >= 2 && opc2 <= 4 && rd != 15 {
+			off := [...]int32{2: offCP15TPIDRURW, 3: offCP15TPIDRURO, 4: offCP15TPIDRPRW}[opc2]
+			if opc2 == 4 { // TPIDRPRW: privileged only
+				a.AluMI32(CMP, M(RBX, offMode), ModeUSR)
+				a.Jcc(CE, t.slow())
 			}
 			a.Load32(RAX, M(RBX, off))
 			t.storeReg(rd, RAX)

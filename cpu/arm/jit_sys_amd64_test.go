@@ -63,6 +63,7 @@ func TestJITThreadIDWrites(t *testing.T) {
 		0xee0d1f50, // mcr p15, 0, r1, c13, c0, 2 (TPIDRURW)
 		0xee0d2f90, // mcr p15, 0, r2, c13, c0, 4 (TPIDRPRW)
 		0xee0d3f70, // mcr p15, 0, r3, c13, c0, 3 (TPIDRURO)
+		0xee1d4f90, // mrc p15, 0, r4, c13, c0, 4 (TPIDRPRW)
 		0xeafffffe, // b .
 	}
 	for _, user := range []bool{false, true} {
@@ -73,7 +74,7 @@ func TestJITThreadIDWrites(t *testing.T) {
 				c.SetCPSR(ModeUSR | psrI | psrF)
 			}
 		}, body...)
-		if c.cp15.tpidrurw != 11 || user == (c.cp15.tpidrprw == 22) {
+		if c.cp15.tpidrurw != 11 || user == (c.cp15.tpidrprw == 22) || !user && c.R[4] != 22 {
 			t.Errorf("user=%v: TPIDRURW %d TPIDRPRW %d", user, c.cp15.tpidrurw, c.cp15.tpidrprw)
 		}
 	}
