@@ -87,6 +87,9 @@ type Config struct {
 	// kernel's CONFIG_PANIC_TIMEOUT) asks for a reset every boot, for
 	// ever. 0: no limit (the hardware's behaviour).
 	MaxBootLoop int
+	// JIT selects the CPU's execution tier (jit.go); the zero value
+	// turns the JIT on where there is one.
+	JIT JITMode
 }
 
 // Machine is a running AST2500 board.
@@ -136,6 +139,10 @@ type Machine struct {
 	snapAt   uint64 // take snapReqAt when Insns reaches this (0: none)
 	snapAtFn func()
 	loaded   bool // Load replaced the state (the run loop rebases pacing)
+
+	jitOn bool      // the CPU's JIT tier is on (jit.go)
+	ls    *lockstep // JITLockstep: the interpreter's copy (lockstep.go)
+	lsErr error     // how lockstep ended the run
 }
 
 // ErrNoBoot is returned when the machine has nothing to run.
@@ -180,6 +187,7 @@ func New(cfg Config) (*Machine, error) {
 		}
 	}
 	m.CPU = arm.New(soc)
+	m.setupJIT()
 	m.Clock.Attach(&m.CPU.Insns)
 	m.Clock.OnDue(m.CPU.EndSlice)
 	m.Clock.OnArm(func(ns uint64) { m.CPU.LimitSlice(m.Clock.InsnsUntil(ns)) })
@@ -224,6 +232,10 @@ func (m *Machine) finish(e Exit) {
 
 // Input delivers console input from any goroutine.
 func (m *Machine) Input(p []byte) {
+	if m.ls != nil && m != m.ls.shadow {
+		m.ls.lockstepInput(m, p)
+		return
+	}
 	b := append([]byte(nil), p...)
 	m.Clock.Post(func() {
 		m.consoleActive()
@@ -289,13 +301,17 @@ const maxSlice = 200000
 // or Stop is called. The network backend and capture are closed on return.
 func (m *Machine) Run() (Exit, error) {
 	defer m.closeNetwork()
+	if m.ls != nil && m != m.ls.shadow {
+		m.ls.startShadow()
+		defer m.ls.stopShadow()
+	}
 	c := m.CPU
 	clk := m.Clock
 	wallStart := time.Now()
 	guestStart := clk.Now()
 	for {
 		if m.exitSet.Load() {
-			return Exit(m.exit.Load()), nil
+			return Exit(m.exit.Load()), m.lsErr
 		}
 		if m.resetReq != 0 {
 			exit, ok, err := m.handleReset()
@@ -318,6 +334,9 @@ func (m *Machine) Run() (Exit, error) {
 			continue
 		}
 		m.takeSnapshot()
+		if m.ls != nil && !m.meet() {
+			continue
+		}
 		if m.loaded {
 			// Load moved guest time: pace from here.
 			m.loaded = false

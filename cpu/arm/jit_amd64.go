@@ -78,7 +78,6 @@ type jitEngine struct {
 	base      uintptr
 	used      int
 	dispatch  uintptr // the shared cross-block dispatcher
-	pages     []*jitPage
 	sites     []jitSite
 	threshold uint8
 	st        JITStats
@@ -148,7 +147,6 @@ func (j *jitEngine) init() error {
 // have been dropped already, or be dropped with it).
 func (j *jitEngine) reset() {
 	j.used = 0
-	j.pages = j.pages[:0]
 	j.sites = j.sites[:0]
 	code := emitDispatcher(j.base)
 	copy(j.mem, code)
@@ -160,7 +158,6 @@ func (j *jitEngine) reset() {
 func (j *jitEngine) pageFor(p *codePage) *jitPage {
 	if p.jit == nil {
 		p.jit = new(jitPage)
-		j.pages = append(j.pages, p.jit)
 	}
 	return p.jit
 }
