@@ -110,7 +110,7 @@ func TestLockstepReportsDivergence(t *testing.T) {
 	if !errors.As(err, &d) {
 		t.Fatalf("exit %v, error %v: want a divergence", exit, err)
 	}
-	if exit != ExitStopped || m.CPU.Insns != corruptAt {
+	if exit != ExitStopped || m.CPU.Insns < corruptAt {
 		t.Errorf("exit %v at %d, corrupted at %d", exit, m.CPU.Insns, corruptAt)
 	}
 	if d.End != corruptAt || d.Start >= d.End || len(d.Fields) != 1 || !strings.HasPrefix(d.Fields[0], "R[3]: ") {

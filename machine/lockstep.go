@@ -2,19 +2,22 @@ package machine
 
 // Lockstep mode (JITLockstep), for hunting JIT bugs on a whole guest: a
 // second copy of the machine, built from the same configuration with the
-// interpreter only and no outputs, runs its own loop on its own goroutine.
-// Both loops meet at the top of every iteration (after each CPU slice and
-// the idle skip that may follow it): the copy compares its CPU state with
-// the leader's there, and the first difference ends the run with an error
-// that names the slice (the instruction count where it started and
-// ended), both register sets and every differing field.
+// interpreter only and no outputs, runs its own loop on its own goroutine,
+// a little behind the leader (the JIT's machine). After each of its CPU
+// slices the leader sends a checkpoint (the instruction count, guest time
+// and CPU state); the copy cuts its own slices at those counts and
+// compares. The first difference ends the run with an error that names
+// the slice (the counts where it started and ended), both register sets
+// and every differing field.
 //
-// The two loops take the same slices because a deterministic run's loop
-// depends only on guest state and the virtual clock. Console input is the
-// one thing from outside: in lockstep the leader's Input does not post it
-// to the clock but queues it, and both machines deliver the queue at the
-// same meeting point. So the mode is for deterministic runs (no network
-// peer, no pacing, no debugger), which the CLI enforces.
+// The slices of the two loops need not match: a deterministic guest does
+// the same whatever its slices (smoke's deadlines and the profiler cut
+// the leader's, the copy has none), so comparing at the same instruction
+// count is enough. Console input is the one thing from outside: the
+// leader sends each delivery (count, guest time, bytes) in the same
+// stream, and the copy delivers it at that count and time. So the mode is
+// for deterministic runs (no network peer, no pacing, no debugger), which
+// the CLI enforces.
 
 import (
 	"fmt"
@@ -25,23 +28,29 @@ import (
 
 	"github.com/ast2500emu/ast2500emu/cpu/arm"
 	"github.com/ast2500emu/ast2500emu/mmio"
+	"github.com/ast2500emu/ast2500emu/vclock"
 )
 
 type lockstep struct {
+	leader *Machine
 	shadow *Machine
-	meet   chan lsMeet      // leader -> copy, one per loop iteration
-	reply  chan *Divergence // copy -> leader
-	done   chan struct{}    // closed when the copy's Run returned
-	start  uint64           // the leader's count at the previous meeting
-	mu     sync.Mutex       // guards input
-	input  [][]byte         // console input waiting for the next meeting
-	tamper func(m *Machine) // tests: changes the leader before a meeting
+	recs   chan lsRecord // leader -> copy, in order
+	done   chan struct{} // closed when the copy's Run returned
+	start  uint64        // the leader's count at its previous checkpoint
+	next   *lsRecord     // the copy's next record (peeked)
+	input  *vclock.Timer // the copy's pending input delivery
+
+	mu     sync.Mutex
+	err    error            // the divergence found by the copy
+	tamper func(m *Machine) // tests: changes the leader after a slice
 }
 
-type lsMeet struct {
-	start uint64 // count at the previous meeting: the slice's start
-	st    arm.State
-	input [][]byte
+// lsRecord is a checkpoint (input == nil) or an input delivery.
+type lsRecord struct {
+	insns, ns uint64
+	start     uint64 // checkpoints: the slice's first count
+	st        arm.State
+	input     []byte
 }
 
 // Divergence is the first difference lockstep found.
@@ -118,98 +127,163 @@ func newLockstep(cfg Config, build func(Config) (*Machine, error)) (*lockstep, e
 	}
 	ls := &lockstep{
 		shadow: shadow,
-		meet:   make(chan lsMeet),
-		reply:  make(chan *Divergence),
+		recs:   make(chan lsRecord, 1024),
 		done:   make(chan struct{}),
 	}
 	shadow.ls = ls
+	ls.input = shadow.Clock.NewTimer("lockstep input", ls.deliver)
 	return ls, nil
 }
 
-// lockstepInput queues console input for the next meeting.
-func (ls *lockstep) lockstepInput(m *Machine, p []byte) {
-	ls.mu.Lock()
-	ls.input = append(ls.input, append([]byte(nil), p...))
-	ls.mu.Unlock()
-	m.Clock.Wake()
+// send passes a record to the copy (false: the copy has stopped).
+func (ls *lockstep) send(r lsRecord) bool {
+	select {
+	case ls.recs <- r:
+		ls.shadow.Clock.Wake() // it may wait idle for this
+		return true
+	case <-ls.done:
+		return false
+	}
 }
 
 // startShadow runs the copy's loop; the leader's Run calls it.
-func (ls *lockstep) startShadow() {
-	ls.start = ls.shadow.CPU.Insns
+func (ls *lockstep) startShadow(m *Machine) {
+	ls.leader, ls.start = m, m.CPU.Insns
 	go func() {
 		defer close(ls.done)
 		ls.shadow.Run()
 	}()
 }
 
-// stopShadow ends the copy when the leader's Run returns.
-func (ls *lockstep) stopShadow() {
-	close(ls.meet)
-	ls.shadow.Stop() // wakes it from an idle wait
+// stopShadow ends the copy when the leader's Run returns, once it has
+// checked every checkpoint, and returns what it found.
+func (ls *lockstep) stopShadow() error {
+	close(ls.recs)
+	ls.shadow.Clock.Wake()
 	<-ls.done
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return ls.err
 }
 
-// meetLeader is the leader's side of a meeting. It reports false when the
-// run must end (the states differ; m.lsErr says how).
-func (ls *lockstep) meetLeader(m *Machine) bool {
+// afterSlice runs after each slice. The leader sends a checkpoint if the
+// slice ran; the copy checks the checkpoint it stopped at (before its
+// loop goes idle or resets). It reports false when the run must end.
+func (ls *lockstep) afterSlice(m *Machine) bool {
+	if m == ls.shadow {
+		if r := ls.peek(); r != nil && r.input == nil && r.insns == m.CPU.Insns {
+			return ls.check(m, r)
+		}
+		return true
+	}
 	if ls.tamper != nil {
 		ls.tamper(m)
 	}
-	ls.mu.Lock()
-	in := ls.input
-	ls.input = nil
-	ls.mu.Unlock()
-	msg := lsMeet{start: ls.start, st: m.CPU.State(), input: in}
+	if m.CPU.Insns == ls.start {
+		return true
+	}
+	r := lsRecord{insns: m.CPU.Insns, ns: m.Clock.Now(), start: ls.start, st: m.CPU.State()}
 	ls.start = m.CPU.Insns
-	ls.shadow.Clock.Wake() // it may wait idle for this input, as m did
-	select {
-	case ls.meet <- msg:
-	case <-ls.done:
-		m.lsErr = fmt.Errorf("lockstep: the interpreter's copy stopped before the JIT's machine (at instruction %d)", m.CPU.Insns)
+	if !ls.send(r) {
 		m.finish(ExitStopped)
 		return false
 	}
-	if d := <-ls.reply; d != nil {
-		m.lsErr = d
-		m.finish(ExitStopped)
-		return false
-	}
-	m.deliverInput(in)
 	return true
 }
 
-// meetShadow is the copy's side of a meeting.
-func (ls *lockstep) meetShadow(m *Machine) bool {
-	msg, ok := <-ls.meet
-	if !ok {
+// leaderInput delivers console input on the leader and records it.
+func (ls *lockstep) leaderInput(m *Machine, b []byte) {
+	m.deliverInput(b)
+	if !ls.send(lsRecord{insns: m.CPU.Insns, ns: m.Clock.Now(), input: b}) {
 		m.finish(ExitStopped)
-		return false
 	}
+}
+
+// peek returns the copy's next record, waiting for it (nil: the leader
+// has finished).
+func (ls *lockstep) peek() *lsRecord {
+	if ls.next == nil {
+		r, ok := <-ls.recs
+		if !ok {
+			return nil
+		}
+		ls.next = &r
+	}
+	return ls.next
+}
+
+// shadowBudget is the copy's side before a slice: it schedules the input
+// deliveries due at this count and cuts the slice at the next
+// checkpoint. It reports false when the run must end.
+func (ls *lockstep) shadowBudget(m *Machine, budget *uint64) bool {
+	for {
+		r := ls.peek()
+		if r == nil {
+			m.finish(ExitStopped)
+			return false
+		}
+		if r.input == nil {
+			if r.insns <= m.CPU.Insns {
+				return ls.check(m, r)
+			}
+			*budget = min(*budget, r.insns-m.CPU.Insns)
+			return true
+		}
+		if r.insns == m.CPU.Insns && !ls.input.Active() {
+			// The leader went idle until then: so is this copy.
+			ls.input.Set(r.ns)
+		}
+		return true
+	}
+}
+
+// shadowTop is the copy's side at the top of its loop, where the leader
+// delivers console input: it delivers what the leader did at this count
+// and time. It reports false when the run must end.
+func (ls *lockstep) shadowTop(m *Machine) bool {
+	for {
+		r := ls.peek()
+		if r == nil {
+			m.finish(ExitStopped)
+			return false
+		}
+		if r.input == nil || r.insns != m.CPU.Insns || r.ns > m.Clock.Now() {
+			return true
+		}
+		ls.next = nil
+		m.deliverInput(r.input)
+	}
+}
+
+// deliver is the copy's input timer.
+func (ls *lockstep) deliver() {
+	r := ls.next
+	ls.next = nil
+	ls.shadow.deliverInput(r.input)
+}
+
+// check compares the copy with a checkpoint at its count.
+func (ls *lockstep) check(m *Machine, r *lsRecord) bool {
+	ls.next = nil
 	st := m.CPU.State()
-	if st != msg.st {
-		ls.reply <- &Divergence{Start: msg.start, End: msg.st.Insns, JIT: msg.st, Interp: st, Fields: stateDiff(msg.st, st)}
-		m.finish(ExitStopped)
-		return false
+	fields := stateDiff(r.st, st)
+	if now := m.Clock.Now(); now != r.ns {
+		fields = append(fields, fmt.Sprintf("guest time: %d ns (jit) != %d ns (interpreter)", r.ns, now))
 	}
-	ls.reply <- nil
-	m.deliverInput(msg.input)
-	return true
-}
-
-// meet is the meeting point of the loop (both machines).
-func (m *Machine) meet() bool {
-	if m == m.ls.shadow {
-		return m.ls.meetShadow(m)
+	if len(fields) == 0 {
+		return true
 	}
-	return m.ls.meetLeader(m)
+	ls.mu.Lock()
+	ls.err = &Divergence{Start: r.start, End: r.insns, JIT: r.st, Interp: st, Fields: fields}
+	ls.mu.Unlock()
+	m.finish(ExitStopped)
+	ls.leader.Stop()
+	return false
 }
 
 // deliverInput gives console input to UART5, as Input's posted function
 // does.
-func (m *Machine) deliverInput(in [][]byte) {
-	for _, b := range in {
-		m.consoleActive()
-		m.SoC.UART[4].Receive(b)
-	}
+func (m *Machine) deliverInput(b []byte) {
+	m.consoleActive()
+	m.SoC.UART[4].Receive(b)
 }

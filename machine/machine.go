@@ -142,7 +142,6 @@ type Machine struct {
 
 	jitOn bool      // the CPU's JIT tier is on (jit.go)
 	ls    *lockstep // JITLockstep: the interpreter's copy (lockstep.go)
-	lsErr error     // how lockstep ended the run
 }
 
 // ErrNoBoot is returned when the machine has nothing to run.
@@ -232,11 +231,11 @@ func (m *Machine) finish(e Exit) {
 
 // Input delivers console input from any goroutine.
 func (m *Machine) Input(p []byte) {
+	b := append([]byte(nil), p...)
 	if m.ls != nil && m != m.ls.shadow {
-		m.ls.lockstepInput(m, p)
+		m.Clock.Post(func() { m.ls.leaderInput(m, b) })
 		return
 	}
-	b := append([]byte(nil), p...)
 	m.Clock.Post(func() {
 		m.consoleActive()
 		m.SoC.UART[4].Receive(b)
@@ -299,11 +298,15 @@ const maxSlice = 200000
 
 // Run runs the machine until it powers off, halts, resets with NoReboot,
 // or Stop is called. The network backend and capture are closed on return.
-func (m *Machine) Run() (Exit, error) {
+func (m *Machine) Run() (exit Exit, err error) {
 	defer m.closeNetwork()
 	if m.ls != nil && m != m.ls.shadow {
-		m.ls.startShadow()
-		defer m.ls.stopShadow()
+		m.ls.startShadow(m)
+		defer func() {
+			if lerr := m.ls.stopShadow(); lerr != nil && err == nil {
+				exit, err = ExitStopped, lerr
+			}
+		}()
 	}
 	c := m.CPU
 	clk := m.Clock
@@ -311,7 +314,7 @@ func (m *Machine) Run() (Exit, error) {
 	guestStart := clk.Now()
 	for {
 		if m.exitSet.Load() {
-			return Exit(m.exit.Load()), m.lsErr
+			return Exit(m.exit.Load()), nil
 		}
 		if m.resetReq != 0 {
 			exit, ok, err := m.handleReset()
@@ -334,13 +337,13 @@ func (m *Machine) Run() (Exit, error) {
 			continue
 		}
 		m.takeSnapshot()
-		if m.ls != nil && !m.meet() {
-			continue
-		}
 		if m.loaded {
 			// Load moved guest time: pace from here.
 			m.loaded = false
 			wallStart, guestStart = time.Now(), clk.Now()
+		}
+		if m.ls != nil && m == m.ls.shadow && !m.ls.shadowTop(m) {
+			continue
 		}
 		clk.RunPosted()
 		clk.RunDue()
@@ -369,7 +372,13 @@ func (m *Machine) Run() (Exit, error) {
 			if m.snapAt > c.Insns && m.snapAt-c.Insns < budget {
 				budget = m.snapAt - c.Insns
 			}
+			if m.ls != nil && m == m.ls.shadow && !m.ls.shadowBudget(m, &budget) {
+				continue
+			}
 			c.Run(budget)
+			if m.ls != nil && !m.ls.afterSlice(m) {
+				continue
+			}
 			if m.cfg.Paced {
 				m.pace(&wallStart, guestStart)
 			}
