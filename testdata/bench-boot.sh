@@ -4,7 +4,8 @@
 # with the ratio and ast2500emu's guest instruction count. Extra ast2500emu
 # flags come from $EMU_FLAGS (e.g. EMU_FLAGS=--guest-decompress to run the
 # zImage's own decompressor; AST2500EMU_NO_CACHE=1 to inflate on the host
-# without the kernel cache); the last column says which path ran.
+# without the kernel cache; --jit=off for the interpreter, the JIT being on
+# by default); the last column says which path ran.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)

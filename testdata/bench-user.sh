@@ -21,7 +21,8 @@
 #
 # Environment: MIB (default 4), REPEAT (default 3), LOOP (default 200),
 # QEMU (default qemu-system-arm), EMU (an ast2500emu binary; default: go
-# build), EMU_ARGS (extra ast2500emu flags, e.g. --cpuprofile FILE),
+# build), EMU_ARGS (extra ast2500emu flags, e.g. --cpuprofile FILE, or
+# --jit=off to measure the interpreter: the JIT is on by default),
 # TIMEOUT (seconds per step, default 600), KEEP=1 keeps the console logs.
 set -euo pipefail
 
