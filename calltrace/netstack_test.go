@@ -119,6 +119,26 @@ func TestNetstackDocs(t *testing.T) {
 			}
 		}
 	}
+	// The NIC parts ran against the deterministic peer (--nic peer): their
+	// consoles and frames show the exchange the walkthrough tells.
+	for f, want := range map[string][]string{
+		"tcp.console": {"netstudy source: 1000 bytes"},
+		"tcp.frames": {"Request who-has 10.0.2.2 tell 10.0.2.15", "Reply 10.0.2.2 is-at 52:55:0a:00:02:02",
+			"> 10.0.2.2.9: Flags [S]", "10.0.2.2.9 > 10.0.2.15.", "Flags [S.]", "Flags [P.], seq 1:1001", "ack 1001", "ack 1002", "Flags [F.], seq 1, ack 1002"},
+		"udp.console": {"netstudy source: 1 bytes", "udp done"},
+		"udp.frames":  {"10.0.2.2.40007 > 10.0.2.15.7: UDP, length 20", "10.0.2.15.7 > 10.0.2.2.40007: UDP, length 20"},
+	} {
+		b, err := os.ReadFile(filepath.Join(netstackDir, f))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, w := range want {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("%s lacks %q: regenerate with testdata/gen-netstack.sh", f, w)
+			}
+		}
+	}
 	readme, err := os.ReadFile(filepath.Join(netstackDir, "README.md"))
 	if err != nil {
 		t.Fatal(err)

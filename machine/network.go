@@ -5,7 +5,8 @@ package machine
 // with the pcap capture as a tap on it (stamped with guest time) and, for
 // MAC0 of an NC-SI board (romulus), the NC-SI responder as a filter with
 // its own reply timer (devices/ncsi/filter.go). Frames from a backend
-// arrive on backend goroutines and reach the MAC on the machine goroutine.
+// arrive on backend goroutines and reach the MAC on the machine goroutine;
+// a clocked backend (network/peer) delivers from the clock's timers.
 
 import (
 	"time"
@@ -53,7 +54,7 @@ func (m *Machine) setupNetwork() error {
 		} else {
 			mac.SetLink(b.LinkUp())
 		}
-		if err := p.Start(m.Clock.Post); err != nil {
+		if err := p.StartOn(m.Clock); err != nil {
 			return err
 		}
 	}

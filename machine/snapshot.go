@@ -59,9 +59,11 @@ type Liveness struct {
 }
 
 // hostTimer reports timers that belong to host-side tools (a smoke run's
-// deadlines, the profiler), which are neither saved nor restored.
+// deadlines, the profiler) or to a network backend (the deterministic
+// peer's: its connections are the backend's, like usernet's, and not part
+// of the machine), which are neither saved nor restored.
 func hostTimer(name string) bool {
-	return strings.HasPrefix(name, "smoke") || strings.HasPrefix(name, "guestprof")
+	return strings.HasPrefix(name, "smoke") || strings.HasPrefix(name, "guestprof") || strings.HasPrefix(name, "netpeer")
 }
 
 // State returns the machine's state (call it on the machine goroutine,

@@ -8,6 +8,9 @@
 //   - network/usernet: user-mode NAT network (QEMU "-nic user" addressing,
 //     10.0.2.0/24) built on gvisor-tap-vsock and the gVisor TCP/IP stack;
 //   - network/tap: a Linux TAP interface (/dev/net/tun, IFF_TAP|IFF_NO_PI);
+//   - network/peer: a deterministic peer on the virtual clock (gateway
+//     10.0.2.2 with DHCP, ARP, ping and a few TCP and UDP services), for
+//     tests, traces and CI: a Clocked backend, so runs stay reproducible;
 //   - network/pcap: a pcap writer and a Backend wrapper recording both
 //     directions.
 //
@@ -17,6 +20,8 @@ package network
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ast2500emu/ast2500emu/vclock"
 )
 
 // Backend moves Ethernet frames between the emulated NIC and the outside.
@@ -32,22 +37,38 @@ type Backend interface {
 	Close() error
 }
 
+// Clocked is a Backend that lives on the machine goroutine and the
+// virtual clock instead of goroutines of its own: it answers frames from
+// timers on the clock, so what the guest receives, and when, depends on
+// guest time alone (a reproducible peer). The port starts it with
+// StartClocked instead of Start.
+type Clocked interface {
+	Backend
+	// StartClocked begins delivering frames with deliver (the port's
+	// Deliver), always on the machine goroutine from timers on clk.
+	StartClocked(clk *vclock.Clock, deliver func(frame []byte)) error
+}
+
 // Kinds of backend accepted by ParseNIC.
 const (
 	KindUser = "user"
 	KindTap  = "tap"
+	KindPeer = "peer"
 	KindNone = "none"
 )
 
-// ParseNIC splits a --nic value: "user", "tap:IFNAME" or "none". kind is
-// one of KindUser, KindTap, KindNone; arg is the interface name for tap and
-// empty otherwise.
+// supported lists the --nic values for error messages.
+const supported = "supported: user, tap:IFNAME, peer, none"
+
+// ParseNIC splits a --nic value: "user", "tap:IFNAME", "peer" or "none".
+// kind is one of KindUser, KindTap, KindPeer, KindNone; arg is the
+// interface name for tap and empty otherwise.
 func ParseNIC(spec string) (kind, arg string, err error) {
 	mode, rest, hasArg := strings.Cut(spec, ":")
 	switch mode {
-	case KindUser, KindNone:
+	case KindUser, KindPeer, KindNone:
 		if hasArg {
-			return "", "", fmt.Errorf("--nic %q: mode %q takes no argument (supported: user, tap:IFNAME, none)", spec, mode)
+			return "", "", fmt.Errorf("--nic %q: mode %q takes no argument (%s)", spec, mode, supported)
 		}
 		return mode, "", nil
 	case KindTap:
@@ -59,9 +80,9 @@ func ParseNIC(spec string) (kind, arg string, err error) {
 		}
 		return KindTap, rest, nil
 	case "":
-		return "", "", fmt.Errorf("--nic: empty backend (supported: user, tap:IFNAME, none)")
+		return "", "", fmt.Errorf("--nic: empty backend (%s)", supported)
 	default:
-		return "", "", fmt.Errorf("--nic %q: unknown network backend %q (supported: user, tap:IFNAME, none)", spec, mode)
+		return "", "", fmt.Errorf("--nic %q: unknown network backend %q (%s)", spec, mode, supported)
 	}
 }
 

@@ -9,6 +9,7 @@ func TestParseNIC(t *testing.T) {
 	good := []struct{ spec, kind, arg string }{
 		{"user", KindUser, ""},
 		{"none", KindNone, ""},
+		{"peer", KindPeer, ""},
 		{"tap:tap0", KindTap, "tap0"},
 		{"tap:bmc-tap.1", KindTap, "bmc-tap.1"},
 	}
@@ -28,6 +29,7 @@ func TestParseNIC(t *testing.T) {
 		{"tap:a/b", "invalid interface name"},
 		{"user:x", "takes no argument"},
 		{"none:", "takes no argument"},
+		{"peer:7", "takes no argument"},
 	}
 	for _, b := range bad {
 		_, _, err := ParseNIC(b.spec)

@@ -5,7 +5,10 @@ package network
 // (which may consume them), then the backend; frames for the MAC (from the
 // backend, or answers the filter makes) go to Deliver, pass every tap and
 // the filter, then reach the MAC. The port runs on the machine goroutine:
-// Start hands the backend's frames to it through post.
+// Start hands the backend's frames to it through post (StartOn: a
+// Clocked backend's straight from the clock's timers).
+
+import "github.com/ast2500emu/ast2500emu/vclock"
 
 // Tap sees every frame crossing a port, in both directions (a capture).
 type Tap interface {
@@ -51,6 +54,15 @@ func (p *Port) SetFilter(f Filter) { p.filter = f }
 
 // Connect sets where Deliver hands frames: the MAC's receive path.
 func (p *Port) Connect(mac func(frame []byte)) { p.mac = mac }
+
+// StartOn starts the backend on the machine's clock: a Clocked backend
+// delivers from the clock's timers, any other through clk.Post.
+func (p *Port) StartOn(clk *vclock.Clock) error {
+	if c, ok := p.backend.(Clocked); ok {
+		return c.StartClocked(clk, p.Deliver)
+	}
+	return p.Start(clk.Post)
+}
 
 // Start starts the backend; post runs a function on the machine goroutine.
 func (p *Port) Start(post func(func())) error {

@@ -10,43 +10,36 @@
 #          syscall and transport layers (smoke --deterministic)
 #   boot   sock_register from the first instruction: which init call
 #          registers each protocol family, in order (smoke --deterministic)
-#   tcp    a guest client through the FTGMAC100 and --nic user to a TCP
-#          server on the host's 127.0.0.1 (10.0.2.2 in the guest), every
-#          layer down and up, with the frames in tcp.pcap
-#   udp    a host client through a --hostfwd to "netstudy udpecho" in the
-#          guest: recvfrom and sendto through the NIC, with udp.pcap
+#   tcp    a guest client through the FTGMAC100 and --nic peer to the
+#          peer's TCP discard server on 10.0.2.2 port 9, every layer down
+#          and up, with the frames in tcp.pcap (smoke --deterministic)
+#   udp    the peer's UDP probe to "netstudy udpecho 7" in the guest:
+#          recvfrom and sendto through the NIC, with udp.pcap
+#          (smoke --deterministic)
 #   render no guest: render the text formats and SVGs of every part again
 #          from the committed JSON (after a change to the renderer)
 #
 # Each run writes one JSON result; every other format and the pictures are
 # rendered from it (calltrace/cmd/callgraph, then Graphviz's dot for the
-# SVGs), so all files of a part come from the same run. study and boot are
-# deterministic (virtual clock, console input at fixed guest points): their
-# files are byte-identical from run to run and change only with the kernel,
-# the guest, the emulator or DEPTH. tcp and udp talk to a real peer on the
-# host (the NAT's TCP/UDP sockets, paced to wall time), so where interrupts
-# land and how often a loop runs varies a little from run to run; the test
-# (TestNetstackDocs) checks the functions each part must show.
+# SVGs), so all files of a part come from the same run. Every part is
+# deterministic (smoke --deterministic: virtual clock, console input at
+# fixed guest points; tcp and udp talk to network/peer, the in-process
+# peer that answers on the virtual clock, not to host sockets): the files
+# are byte-identical from run to run and change only with the kernel, the
+# guest, the emulator, DEPTH or NICDEPTH. TestNetstackDocs checks the
+# functions each part must show, and that the text formats are what the
+# JSON renders to.
 #
-# Needs: go, python3 (the host-side peers, on 127.0.0.1 only, each killed
-# after TIMEOUT seconds), dot (Debian: graphviz); tcpdump, if present,
-# writes the frames of tcp.pcap and udp.pcap as text (NAME.frames).
+# Needs: go, dot (Debian: graphviz); tcpdump, if present, writes the
+# frames of tcp.pcap and udp.pcap as text (NAME.frames).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 OUT=docs/netstack
 DEPTH=${DEPTH:-10}
 NICDEPTH=${NICDEPTH:-12}
-TIMEOUT=${TIMEOUT:-600}
-PORT=${PORT:-47017}   # host TCP server (tcp part), on 127.0.0.1
-UDPPORT=${UDPPORT:-47018}  # host side of the udp forward, on 127.0.0.1
 tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/ast2500emu" ./cmd/ast2500emu
 go build -o "$tmp/callgraph" ./calltrace/cmd/callgraph
 EMU=$tmp/ast2500emu
@@ -110,11 +103,11 @@ boot() {
 	render boot
 }
 
-# nicrun NAME ROOTS SMOKE-ARGS...: one paced run over --nic user.
+# nicrun NAME ROOTS SMOKE-ARGS...: one run over the deterministic peer.
 nicrun() {
 	local name=$1 roots=$2
 	shift 2
-	timeout "$TIMEOUT" "$EMU" smoke --nic user --pace on --log /dev/null \
+	"$EMU" smoke --deterministic --nic peer --log /dev/null \
 		--pcap "$OUT/$name.pcap" --console-log "$OUT/$name.console" \
 		--expect "$PROMPT" \
 		--send 'ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2\n' \
@@ -136,52 +129,22 @@ DOWN=ip_queue_xmit,ip_finish_output2,__dev_queue_xmit,ftgmac100_hard_start_xmit,
 UP=ftgmac100_interrupt,ftgmac100_poll,ip_list_rcv,ip_rcv,arp_rcv
 
 tcp() {
-	# The host's server: accept one connection on 127.0.0.1, read to EOF,
-	# close; bounded by TIMEOUT.
-	timeout "$TIMEOUT" python3 -c '
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
-c, _ = s.accept(); n = 0
-while True:
-    b = c.recv(65536)
-    if not b: break
-    n += len(b)
-c.close(); print("host server: received", n, "bytes", file=sys.stderr)
-' "$PORT" &
-	pids+=($!)
-	sleep 1
+	# The peer's discard server (10.0.2.2 port 9) reads to EOF and closes.
 	local roots=__sys_socket,__sys_connect,ksys_write,ksys_read,__fput,tcp_v4_rcv,$DOWN,$UP
 	nicrun tcp "$roots" \
-		--send "netstudy source 10.0.2.2 $PORT 1000\\n" --expect 'netstudy source: 1000 bytes' --expect "$PROMPT"
-	wait "${pids[-1]}"
+		--send 'netstudy source 10.0.2.2 9 1000\n' --expect 'netstudy source: 1000 bytes' --expect "$PROMPT"
 	render tcp
 }
 
 udp() {
-	# The host's client waits until the guest says its echo server runs
-	# (a one-byte TCP connection from the guest, "netstudy source"), sends
-	# one datagram to the forward, waits for the echo, then closes the
-	# signalling connection, which lets the guest go on.
-	timeout "$TIMEOUT" python3 -c '
-import socket, sys
-port = int(sys.argv[1])
-l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-l.bind(("127.0.0.1", port)); l.listen(1)
-c, _ = l.accept()
-while c.recv(100): pass
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(10)
-u.sendto(b"hello from the host\n", ("127.0.0.1", port))
-print("host client: echo", u.recvfrom(100)[0], file=sys.stderr)
-c.close()
-' "$UDPPORT" &
-	pids+=($!)
-	sleep 1
+	# Once the echo server runs, a one-byte TCP connection to the peer's
+	# probe port (40007) makes the peer send one datagram to the guest's
+	# port 7; the peer closes that connection when the echo is back, which
+	# lets the guest go on.
 	local roots=__sys_socket,__sys_bind,__sys_recvfrom,__sys_sendto,__fput,udp_sendmsg,__udp4_lib_rcv,ip_send_skb,$DOWN,$UP
-	nicrun udp "$roots" --hostfwd "udp:127.0.0.1:$UDPPORT-:7" \
-		--send "netstudy udpecho 7 & sleep 1; netstudy source 10.0.2.2 $UDPPORT 1; kill \$!; echo udp done\\n" \
+	nicrun udp "$roots" \
+		--send 'netstudy udpecho 7 & sleep 1; netstudy source 10.0.2.2 40007 1; kill $!; echo udp done\n' \
 		--expect '^udp done' --expect "$PROMPT"
-	wait "${pids[-1]}"
 	render udp
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/ast2500emu/ast2500emu/mmio"
 	"github.com/ast2500emu/ast2500emu/network"
 	"github.com/ast2500emu/ast2500emu/network/pcap"
+	"github.com/ast2500emu/ast2500emu/network/peer"
 	"github.com/ast2500emu/ast2500emu/network/tap"
 	"github.com/ast2500emu/ast2500emu/network/usernet"
 	"github.com/ast2500emu/ast2500emu/soc/ast2500"
@@ -73,7 +74,7 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&o.anyBoard, "dtb-any-board", false, "boot a device tree whose root compatible lacks \"aspeed,ast2500\" (refused otherwise)")
 	f.StringVar(&o.initrd, "initrd", "", "initial ramdisk (default with the bundled kernel: the bundled initramfs)")
 	f.StringVar(&o.appendS, "append", "", "kernel command line (replaces /chosen/bootargs)")
-	f.StringArrayVar(&o.nic, "nic", nil, "network backend, repeatable in MAC order (MAC0, then MAC1): user (MAC0's default; NAT, guest 10.0.2.15), tap:IFNAME, none (MAC1's default)")
+	f.StringArrayVar(&o.nic, "nic", nil, "network backend, repeatable in MAC order (MAC0, then MAC1): user (MAC0's default; NAT, guest 10.0.2.15), tap:IFNAME, peer (deterministic peer on the virtual clock), none (MAC1's default)")
 	f.StringArrayVar(&o.hostfwd, "hostfwd", nil, "forward a host port to the guest (user network): tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT; repeatable")
 	f.StringArrayVar(&o.pcap, "pcap", nil, "write every frame a MAC sends or receives to this pcap file; repeatable in MAC order, or mac0=FILE, mac1=FILE")
 	f.BoolVar(&o.noReboot, "no-reboot", false, "exit instead of rebooting when the guest resets")
@@ -358,10 +359,19 @@ func (o *bootOptions) release() {
 	o.debug.closeListener()
 }
 
-// realPeers reports whether a MAC talks to peers outside the emulator.
+// realPeers reports whether a MAC talks to peers outside the emulator
+// (the deterministic peer is inside: it runs on the virtual clock).
 func (o *bootOptions) realPeers() bool {
 	ns, err := o.netSpec()
-	return err == nil && (ns.macs[0].kind != network.KindNone || ns.macs[1].kind != network.KindNone)
+	if err != nil {
+		return false
+	}
+	for _, m := range ns.macs {
+		if m.kind != network.KindNone && m.kind != network.KindPeer {
+			return true
+		}
+	}
+	return false
 }
 
 // nicSpec is one MAC's validated --nic (and, for MAC0, --hostfwd).
@@ -452,6 +462,12 @@ func openBackend(spec nicSpec) (network.Backend, error) {
 			return nil, usage("--nic user: %v", err)
 		}
 		return u, nil
+	case network.KindPeer:
+		p, err := peer.New(peer.Config{})
+		if err != nil {
+			return nil, usage("--nic peer: %v", err)
+		}
+		return p, nil
 	}
 	return network.NewNone(), nil
 }

@@ -140,9 +140,10 @@ and a summary table is printed. The exit status is then that of the first
 failing run.
 
 --deterministic runs on the virtual clock alone, with no network peer
-(--nic none), entropy, RTC and MAC from --seed: two runs with the same
-inputs print byte-identical consoles and reach every stage at the same
-instruction count.`,
+but the deterministic one (--nic none, the default, or --nic peer), entropy,
+RTC and MAC from --seed: two runs with the same inputs print
+byte-identical consoles and reach every stage at the same instruction
+count.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return o.runReported(cmd, os.Args) },
 	}
@@ -168,7 +169,7 @@ instruction count.`,
 	f.StringVar(&o.login, "login", "", "log in at the login prompt as USER[:PASSWORD] before the script (a Password: prompt is answered, or skipped if none comes)")
 	f.Uint64Var(&o.budgetInsns, "budget-insns", 0, "instruction budget for the whole run (0: none)")
 	f.DurationVar(&o.budgetGuest, "budget-guest", 0, "guest-time budget for the whole run (0: none)")
-	f.BoolVar(&o.det, "deterministic", false, "virtual clock only, no network peer (--nic none): reproducible runs")
+	f.BoolVar(&o.det, "deterministic", false, "virtual clock only, no network peer but --nic peer (default --nic none): reproducible runs")
 	f.StringArrayVar(&o.allow, "allow", nil, "failure class that does not fail the run (repeatable)")
 	f.StringVar(&o.report, "report", "", "write a JSON report to this file")
 	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report to this file")
@@ -369,8 +370,8 @@ func rawFlag(args []string, name string) string {
 func (o *smokeOptions) run(cmd *cobra.Command) error {
 	if o.det {
 		for _, n := range o.boot.nic {
-			if n != network.KindNone {
-				return usage("--deterministic needs --nic none (a network peer is not reproducible)")
+			if n != network.KindNone && n != network.KindPeer {
+				return usage("--deterministic needs --nic none or --nic peer (another network peer is not reproducible)")
 			}
 		}
 		if len(o.boot.hostfwd) > 0 {
@@ -379,7 +380,9 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 		if o.boot.pace == "on" {
 			return usage("--deterministic excludes --pace on")
 		}
-		o.boot.nic = []string{network.KindNone}
+		if len(o.boot.nic) == 0 {
+			o.boot.nic = []string{network.KindNone}
+		}
 	}
 	o.boot.det = o.det
 	switch o.boot.pace {

@@ -1,38 +1,14 @@
 package usernet
 
-// Frames the user network builds itself (DHCP replies, refusals from
-// 10.0.2.3) are serialized with gopacket's layers, which compute lengths
-// and the IPv4, TCP, UDP and ICMP checksums.
+// Frames the user network builds itself (DHCP replies, network/gateway;
+// refusals from 10.0.2.3, here) are serialized with gopacket's layers,
+// which compute lengths and the IPv4, TCP, UDP and ICMP checksums.
 
 import (
-	"net"
-	"net/netip"
-
+	"github.com/ast2500emu/ast2500emu/network/gateway"
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 )
-
-// serialize encodes the layers into one frame (lengths and checksums
-// computed). The layers are built here and always serialize.
-func serialize(ls ...gopacket.SerializableLayer) []byte {
-	buf := gopacket.NewSerializeBuffer()
-	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
-	if err := gopacket.SerializeLayers(buf, opts, ls...); err != nil {
-		panic("usernet: serialize: " + err.Error())
-	}
-	return buf.Bytes()
-}
-
-// gatewayEthernet is the Ethernet header of a frame from the gateway.
-func gatewayEthernet(dst [6]byte) *layers.Ethernet {
-	return &layers.Ethernet{SrcMAC: GatewayMAC, DstMAC: net.HardwareAddr(dst[:]), EthernetType: layers.EthernetTypeIPv4}
-}
-
-// gatewayIPv4 is the IPv4 header of a packet from one of the gateway's
-// addresses (10.0.2.2, 10.0.2.3).
-func gatewayIPv4(src netip.Addr, dst [4]byte, proto layers.IPProtocol) *layers.IPv4 {
-	return &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: proto, SrcIP: src.AsSlice(), DstIP: net.IP(dst[:])}
-}
 
 // dnsOnly keeps 10.0.2.3 a DNS server and nothing else, as QEMU's is:
 // gvisor-tap-vsock NATs every packet to that address to the host's
@@ -69,7 +45,7 @@ func dnsOnly(frame []byte) (reply []byte, consumed bool) {
 		if n := len(ip.Contents) + 8; n <= len(frame)-14 {
 			quote = frame[14 : 14+n]
 		}
-		return serialize(gatewayEthernet(dst), gatewayIPv4(dnsIP, guest, layers.IPProtocolICMPv4),
+		return gateway.Serialize(gateway.Ethernet(dst), gateway.IPv4(dnsIP, guest, layers.IPProtocolICMPv4),
 			&layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(layers.ICMPv4TypeDestinationUnreachable, layers.ICMPv4CodePort)},
 			gopacket.Payload(quote)), true
 	case *layers.TCP:
@@ -93,9 +69,9 @@ func dnsOnly(frame []byte) (reply []byte, consumed bool) {
 				rst.Ack++
 			}
 		}
-		ipr := gatewayIPv4(dnsIP, guest, layers.IPProtocolTCP)
+		ipr := gateway.IPv4(dnsIP, guest, layers.IPProtocolTCP)
 		rst.SetNetworkLayerForChecksum(ipr)
-		return serialize(gatewayEthernet(dst), ipr, rst), true
+		return gateway.Serialize(gateway.Ethernet(dst), ipr, rst), true
 	}
 	return nil, true
 }

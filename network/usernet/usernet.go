@@ -17,7 +17,8 @@
 // connection (its "bess" framing: one Read or Write per frame), so no socket
 // or length-prefix encoding is involved. gvisor-tap-vsock's own DHCP server
 // always advertises the gateway as DNS server, so DHCP is answered here
-// instead (dhcp.go), with QEMU's options.
+// instead, with QEMU's options (network/gateway's server, which
+// network/peer shares).
 //
 // References: QEMU docs "Network emulation" (user networking, hostfwd
 // syntax); RFC 2131/2132 (DHCP); gvisor-tap-vsock pkg/virtualnetwork.
@@ -40,20 +41,27 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ast2500emu/ast2500emu/network/gateway"
 	"github.com/containers/gvisor-tap-vsock/pkg/types"
 	"github.com/containers/gvisor-tap-vsock/pkg/virtualnetwork"
 )
 
 // QEMU-compatible addressing.
+// (network/gateway).
 var (
-	subnet      = netip.MustParsePrefix("10.0.2.0/24")
-	gatewayIP   = netip.MustParseAddr("10.0.2.2")
-	dnsIP       = netip.MustParseAddr("10.0.2.3")
-	guestIP     = netip.MustParseAddr("10.0.2.15")
-	broadcastIP = netip.MustParseAddr("10.0.2.255")
+	subnet      = gateway.Subnet
+	gatewayIP   = gateway.IP
+	dnsIP       = gateway.DNSIP
+	guestIP     = gateway.GuestIP
+	broadcastIP = gateway.BroadcastIP
 	// GatewayMAC is the Ethernet address of 10.0.2.2 and 10.0.2.3
 	// (the one QEMU's slirp uses).
-	GatewayMAC = net.HardwareAddr{0x52, 0x55, 0x0a, 0x00, 0x02, 0x02}
+	GatewayMAC = gateway.MAC
+)
+
+const (
+	dhcpServerPort = gateway.DHCPServerPort
+	dhcpClientPort = gateway.DHCPClientPort
 )
 
 // Addresses of the virtual network, exported for tests and documentation.
@@ -93,7 +101,7 @@ type User struct {
 
 	deliver func([]byte) // set once by Start
 
-	dhcp dhcpServer // used only on the switch reader goroutine
+	dhcp *gateway.DHCP // used only on the switch reader goroutine
 
 	mu      sync.Mutex
 	started bool
@@ -171,7 +179,7 @@ func NewUser(cfg UserConfig) (*User, error) {
 		exited: make(chan struct{}),
 	}
 	u.pool.New = func() any { b := make([]byte, 0, 2048); return &b }
-	u.dhcp.init(cfg.GuestMAC, mtu)
+	u.dhcp = gateway.NewDHCP(cfg.GuestMAC, mtu)
 	return u, nil
 }
 
@@ -337,7 +345,7 @@ func (c *frameConn) Read(b []byte) (int, error) {
 		case <-u.done:
 			return copy(b, stopFrame), nil
 		case bp := <-u.in:
-			reply, consumed := u.dhcp.handle(*bp)
+			reply, consumed := u.dhcp.Handle(*bp)
 			if !consumed {
 				reply, consumed = dnsOnly(*bp)
 			}

@@ -1,10 +1,11 @@
-package usernet
+package gateway
 
-// DHCP server of the user network (RFC 2131, options from RFC 2132), with
-// the answers QEMU's slirp gives: address 10.0.2.15 (then .16, .17, ... for
+// DHCP server of the gateway (RFC 2131, options from RFC 2132), with the
+// answers QEMU's slirp gives: address 10.0.2.15 (then .16, .17, ... for
 // further clients), server and router 10.0.2.2, DNS 10.0.2.3, mask
-// 255.255.255.0. Guest frames addressed to UDP port 67 are answered here
-// before they reach gvisor-tap-vsock's switch.
+// 255.255.255.0. usernet answers guest frames to UDP port 67 with it
+// before they reach gvisor-tap-vsock's switch; the peer answers them with
+// it on the virtual clock.
 
 import (
 	"encoding/binary"
@@ -17,32 +18,36 @@ import (
 	"github.com/insomniacslk/dhcp/dhcpv4"
 )
 
+// The DHCP ports (RFC 2131 4.1).
 const (
-	dhcpServerPort = 67
-	dhcpClientPort = 68
+	DHCPServerPort = 67
+	DHCPClientPort = 68
 	leaseTime      = 24 * time.Hour
 	firstLease     = 15 // 10.0.2.15
 	lastLease      = 254
 )
 
-type dhcpServer struct {
+// DHCP is the gateway's DHCP server: one lease per client MAC. It is used
+// from one goroutine at a time.
+type DHCP struct {
 	mtu    int
 	leases map[[6]byte]netip.Addr
 	next   byte
 }
 
-func (s *dhcpServer) init(guestMAC net.HardwareAddr, mtu int) {
-	s.mtu = mtu
-	s.leases = map[[6]byte]netip.Addr{}
-	s.next = firstLease
+// NewDHCP returns a server that advertises mtu; guestMAC, when it is an
+// Ethernet address, gets 10.0.2.15 (else the first client does).
+func NewDHCP(guestMAC net.HardwareAddr, mtu int) *DHCP {
+	s := &DHCP{mtu: mtu, leases: map[[6]byte]netip.Addr{}, next: firstLease}
 	if len(guestMAC) == 6 {
-		s.leases[[6]byte(guestMAC)] = guestIP
+		s.leases[[6]byte(guestMAC)] = GuestIP
 		s.next++
 	}
+	return s
 }
 
 // lease returns the address of a client, assigning the next free one.
-func (s *dhcpServer) lease(mac [6]byte) (netip.Addr, bool) {
+func (s *DHCP) lease(mac [6]byte) (netip.Addr, bool) {
 	if a, ok := s.leases[mac]; ok {
 		return a, true
 	}
@@ -55,10 +60,10 @@ func (s *dhcpServer) lease(mac [6]byte) (netip.Addr, bool) {
 	return a, true
 }
 
-// handle inspects a guest frame. If it is a DHCP request to the server it
+// Handle inspects a guest frame. If it is a DHCP request to the server it
 // is consumed (consumed true) and reply, when not nil, is the Ethernet
 // frame to deliver to the guest.
-func (s *dhcpServer) handle(frame []byte) (reply []byte, consumed bool) {
+func (s *DHCP) Handle(frame []byte) (reply []byte, consumed bool) {
 	// Ethernet II, IPv4, UDP to port 67.
 	if len(frame) < 14+20+8 || binary.BigEndian.Uint16(frame[12:14]) != 0x0800 {
 		return nil, false
@@ -72,11 +77,11 @@ func (s *dhcpServer) handle(frame []byte) (reply []byte, consumed bool) {
 		return nil, false
 	}
 	dst := netip.AddrFrom4([4]byte(ip[16:20]))
-	if dst != netip.AddrFrom4([4]byte{255, 255, 255, 255}) && dst != gatewayIP {
+	if dst != netip.AddrFrom4([4]byte{255, 255, 255, 255}) && dst != IP {
 		return nil, false
 	}
 	udp := ip[ihl:]
-	if binary.BigEndian.Uint16(udp[2:4]) != dhcpServerPort {
+	if binary.BigEndian.Uint16(udp[2:4]) != DHCPServerPort {
 		return nil, false
 	}
 	ulen := int(binary.BigEndian.Uint16(udp[4:6]))
@@ -99,7 +104,7 @@ func (s *dhcpServer) handle(frame []byte) (reply []byte, consumed bool) {
 		}
 		typ, yiaddr = dhcpv4.MessageTypeOffer, net.IP(a.AsSlice())
 	case dhcpv4.MessageTypeRequest:
-		if sid := req.ServerIdentifier(); sid != nil && !sid.Equal(net.IP(gatewayIP.AsSlice())) {
+		if sid := req.ServerIdentifier(); sid != nil && !sid.Equal(net.IP(IP.AsSlice())) {
 			return nil, true // the client chose another server
 		}
 		a, ok := s.lease(mac)
@@ -120,16 +125,16 @@ func (s *dhcpServer) handle(frame []byte) (reply []byte, consumed bool) {
 
 	mods := []dhcpv4.Modifier{
 		dhcpv4.WithMessageType(typ),
-		dhcpv4.WithOption(dhcpv4.OptServerIdentifier(net.IP(gatewayIP.AsSlice()))),
+		dhcpv4.WithOption(dhcpv4.OptServerIdentifier(net.IP(IP.AsSlice()))),
 	}
 	if typ != dhcpv4.MessageTypeNak {
 		mods = append(mods,
 			dhcpv4.WithYourIP(yiaddr),
-			dhcpv4.WithServerIP(net.IP(gatewayIP.AsSlice())),
-			dhcpv4.WithOption(dhcpv4.OptSubnetMask(net.CIDRMask(subnet.Bits(), 32))),
-			dhcpv4.WithOption(dhcpv4.OptRouter(net.IP(gatewayIP.AsSlice()))),
-			dhcpv4.WithOption(dhcpv4.OptDNS(net.IP(dnsIP.AsSlice()))),
-			dhcpv4.WithOption(dhcpv4.OptBroadcastAddress(net.IP(broadcastIP.AsSlice()))),
+			dhcpv4.WithServerIP(net.IP(IP.AsSlice())),
+			dhcpv4.WithOption(dhcpv4.OptSubnetMask(net.CIDRMask(Subnet.Bits(), 32))),
+			dhcpv4.WithOption(dhcpv4.OptRouter(net.IP(IP.AsSlice()))),
+			dhcpv4.WithOption(dhcpv4.OptDNS(net.IP(DNSIP.AsSlice()))),
+			dhcpv4.WithOption(dhcpv4.OptBroadcastAddress(net.IP(BroadcastIP.AsSlice()))),
 			dhcpv4.WithOption(dhcpv4.Option{Code: dhcpv4.OptionInterfaceMTU, Value: dhcpv4.Uint16(s.mtu)}),
 		)
 		if typ != dhcpv4.MessageTypeAck || req.MessageType() != dhcpv4.MessageTypeInform {
@@ -151,13 +156,13 @@ func (s *dhcpServer) handle(frame []byte) (reply []byte, consumed bool) {
 	if ci := req.ClientIPAddr.To4(); ci != nil && !ci.IsUnspecified() && typ != dhcpv4.MessageTypeNak {
 		dstMAC, dstIP = mac, [4]byte(ci)
 	}
-	return udpFrame(dstMAC, dstIP, dhcpClientPort, resp.ToBytes()), true
+	return udpFrame(dstMAC, dstIP, DHCPClientPort, resp.ToBytes()), true
 }
 
 // udpFrame builds an Ethernet/IPv4/UDP frame from the gateway (port 67).
 func udpFrame(dstMAC [6]byte, dstIP [4]byte, dstPort uint16, payload []byte) []byte {
-	ip := gatewayIPv4(gatewayIP, dstIP, layers.IPProtocolUDP)
-	udp := &layers.UDP{SrcPort: dhcpServerPort, DstPort: layers.UDPPort(dstPort)}
+	ip := IPv4(IP, dstIP, layers.IPProtocolUDP)
+	udp := &layers.UDP{SrcPort: DHCPServerPort, DstPort: layers.UDPPort(dstPort)}
 	udp.SetNetworkLayerForChecksum(ip)
-	return serialize(gatewayEthernet(dstMAC), ip, udp, gopacket.Payload(payload))
+	return Serialize(Ethernet(dstMAC), ip, udp, gopacket.Payload(payload))
 }
