@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ast2500emu/ast2500emu/machine"
+	"github.com/ast2500emu/ast2500emu/network"
 )
 
 // jitEnv overrides --jit's default.
@@ -40,6 +41,11 @@ func (o *bootOptions) jitMode(deterministic bool) (machine.JITMode, error) {
 		}
 		if o.debug.gdb != "" {
 			return mode, usage("--jit lockstep excludes --gdb")
+		}
+		for _, n := range o.nic {
+			if n != network.KindNone {
+				return mode, usage("--jit lockstep needs --nic none (the interpreter's copy has no network peer)")
+			}
 		}
 	}
 	return mode, nil
