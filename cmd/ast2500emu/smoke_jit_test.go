@@ -4,7 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
+
+	"github.com/ast2500emu/ast2500emu/smoke"
 )
 
 // TestSmokeJITTiers boots the bundled guest to its shell and powers it
@@ -41,6 +44,20 @@ func TestSmokeJITTiers(t *testing.T) {
 				})
 			}
 		}
+		// The lockstep check on the first 60 million instructions: the
+		// run ends on its budget (class timeout), not on a divergence.
+		t.Run("lockstep", func(t *testing.T) {
+			t.Parallel()
+			code, out := runSmoke(t, exe, "--deterministic", "--jit", "lockstep", "--log", os.DevNull, "--timeout", "6m",
+				"--expect", "never printed", "--budget-insns", "60000000", "--stats", "--report", p("lockstep.json"))
+			r := readReport(t, p("lockstep.json"))
+			if code != smoke.Timeout.ExitCode() || r.Class != "timeout" || r.Instructions != 60000000 {
+				t.Fatalf("exit %d, class %q after %d instructions: %s", code, r.Class, r.Instructions, out)
+			}
+			if !strings.Contains(r.Tier, "lockstep") || !strings.Contains(out, "tier: "+r.Tier) {
+				t.Errorf("tier %q; stats: %s", r.Tier, out)
+			}
+		})
 	})
 	if t.Failed() {
 		return
