@@ -59,6 +59,7 @@ type codePage struct {
 	arm   [1024]entry
 	thumb *[2048]entry
 	jit   *jitPage // translations starting in this page (jit.go), or nil
+	hits  *jitHits // the JIT's hotness counters for this page, or nil
 }
 
 type codeCache struct {
@@ -139,6 +140,9 @@ func (c *CPU) invalidateCode(pa uint32) {
 		return
 	}
 	delete(c.code.pages, pa)
+	if p.jit != nil && c.jit != nil {
+		c.jit.dropped()
+	}
 	c.code.marks[pa>>18] &^= 1 << (pa >> 12 & 63)
 	if len(c.code.free) < 64 {
 		c.code.free = append(c.code.free, p)

@@ -11,18 +11,20 @@ package arm
 // field is dropped with the page (code writes, remaps, flushes), so the
 // coherence rules of the code cache cover the translations too.
 
-// jitPage holds the translations that start in one decoded page.
+// jitPage holds the translations that start in one decoded page. It is
+// allocated when the page's first block is translated.
 type jitPage struct {
 	// entry is the native address of the block starting at each ARM word
 	// (0: none). Generated code reads it to chain branches.
 	entry [1024]uintptr
-	// blocks describes the block at each word (nil: none).
-	blocks [1024]*jitBlock
-	// hits counts how often the interpreter reached each word at the
-	// start of a block or as a taken branch's target; jitCold marks words
-	// where translation was refused.
-	hits [1024]uint8
+	// n is the length in instructions of the block at each word.
+	n [1024]uint8
 }
+
+// jitHits counts, per ARM word of a decoded page, how often the
+// interpreter reached it at the start of a block or as a taken branch's
+// target; jitCold marks words where translation was refused.
+type jitHits [1024]uint8
 
 const jitCold = 0xFF
 

@@ -58,12 +58,6 @@ const (
 //go:noescape
 func jitCall(code uintptr, cpu unsafe.Pointer, page, fast uintptr) uint32
 
-// jitBlock is one translated block.
-type jitBlock struct {
-	code uintptr
-	n    uint32 // instructions
-}
-
 // jitSite is an exit to Go for one instruction.
 type jitSite struct {
 	fn     handler
@@ -78,6 +72,7 @@ type jitEngine struct {
 	base      uintptr
 	used      int
 	dispatch  uintptr // the shared cross-block dispatcher
+	pages     []*jitPage
 	sites     []jitSite
 	threshold uint8
 	st        JITStats
@@ -147,6 +142,7 @@ func (j *jitEngine) init() error {
 // have been dropped already, or be dropped with it).
 func (j *jitEngine) reset() {
 	j.used = 0
+	j.pages = j.pages[:0]
 	j.sites = j.sites[:0]
 	code := emitDispatcher(j.base)
 	copy(j.mem, code)
@@ -154,48 +150,57 @@ func (j *jitEngine) reset() {
 	j.used = (len(code) + 63) &^ 63
 }
 
-// pageFor returns the JIT table of a decoded page, creating it.
+// pageFor returns the JIT table of a decoded page, creating it. The
+// engine keeps every table it handed out until the cache is reset:
+// generated code holds their addresses.
 func (j *jitEngine) pageFor(p *codePage) *jitPage {
 	if p.jit == nil {
 		p.jit = new(jitPage)
+		j.pages = append(j.pages, p.jit)
 	}
 	return p.jit
 }
+
+// jitMaxPages bounds the page tables kept (each 9 KiB): past it the
+// cache is reset, as when the code space fills.
+const jitMaxPages = 8192
 
 // jitEnter runs translated code for the ARM instruction at pc in page p
 // if there is some (translating the block when it has become hot), and
 // reports whether it did. The run loop calls it at the start of a block
 // and at taken branches within a page, with c.Insns current.
 func (c *CPU) jitEnter(p *codePage, pc uint32) bool {
-	j := c.jit
 	if p.mem == nil || c.hooks != nil || c.dbg != nil {
 		return false
 	}
-	jp := j.pageFor(p)
 	idx := pc >> 2 & 1023
-	b := jp.blocks[idx]
-	if b == nil {
-		h := jp.hits[idx]
-		if h == jitCold {
+	var n uint8
+	if jp := p.jit; jp != nil && jp.entry[idx] != 0 {
+		n = jp.n[idx]
+	} else {
+		h := p.hits
+		if h == nil {
+			h = new(jitHits)
+			p.hits = h
+		}
+		v := h[idx]
+		if v == jitCold {
 			return false
 		}
-		h++
-		jp.hits[idx] = h
-		if h < j.threshold {
+		v++
+		h[idx] = v
+		if v < c.jit.threshold {
 			return false
 		}
-		if b = j.translate(c, p, jp, pc); b == nil {
-			jp.hits[idx] = jitCold
+		if n = c.jit.translate(c, p, pc); n == 0 {
+			h[idx] = jitCold
 			return false
-		}
-		if p.jit != jp {
-			return false // the cache was flushed to make room: start again
 		}
 	}
-	if c.Insns+uint64(b.n) > c.limit {
+	if c.Insns+uint64(n) > c.limit {
 		return false
 	}
-	c.runNative(b.code, pc&^0xFFF)
+	c.runNative(p.jit.entry[idx], pc&^0xFFF)
 	return true
 }
 
@@ -229,14 +234,17 @@ func (c *CPU) runNative(code uintptr, page uint32) {
 	}
 }
 
+// dropped counts a page whose translations died with its decoded copy.
+func (j *jitEngine) dropped() { j.st.Invalidate++ }
+
 // jitCodeDropped and jitTranslationsChanged need nothing: translations
 // hang off the decoded pages and die with them, and generated code reads
 // the soft TLB at run time.
 
-// translate builds the block starting at pc, or returns nil when the
-// first instruction is one the tier leaves to the interpreter.
-func (j *jitEngine) translate(c *CPU, p *codePage, jp *jitPage, pc uint32) *jitBlock {
-	if len(j.mem)-j.used < jitMaxBlockCode || len(j.sites) > 1<<24 {
+// translate builds the block starting at pc and returns its length, or 0
+// when the first instruction is one the tier leaves to the interpreter.
+func (j *jitEngine) translate(c *CPU, p *codePage, pc uint32) uint8 {
+	if len(j.mem)-j.used < jitMaxBlockCode || len(j.sites) > 1<<24 || len(j.pages) >= jitMaxPages {
 		// Full: drop every translation and start again. No generated
 		// code is running (translation happens in the run loop).
 		j.st.Flushes++
@@ -247,17 +255,17 @@ func (j *jitEngine) translate(c *CPU, p *codePage, jp *jitPage, pc uint32) *jitB
 			q.jit = nil
 		}
 		j.reset()
-		jp = j.pageFor(p)
 	}
+	jp := j.pageFor(p)
 	org := j.base + uintptr(j.used)
 	t := jitTranslator{j: j, jp: jp, page: p, org: org}
-	b := t.block(pc&0xFFF, c)
-	if b == nil {
-		return nil
+	n := t.block(pc&0xFFF, c)
+	if n == 0 {
+		return 0
 	}
 	code := t.a.B
 	if len(code) > len(j.mem)-j.used {
-		return nil
+		return 0
 	}
 	copy(j.mem[j.used:], code)
 	j.used = (j.used + len(code) + 15) &^ 15
@@ -265,10 +273,9 @@ func (j *jitEngine) translate(c *CPU, p *codePage, jp *jitPage, pc uint32) *jitB
 		s.site.resume = org + uintptr(s.resume.Pos())
 		j.sites = append(j.sites, s.site)
 	}
-	b.code = org
-	jp.blocks[pc>>2&1023] = b
+	jp.n[pc>>2&1023] = uint8(n)
 	jp.entry[pc>>2&1023] = org
 	j.st.Blocks++
-	j.st.Insns += uint64(b.n)
-	return b
+	j.st.Insns += uint64(n)
+	return uint8(n)
 }

@@ -61,10 +61,10 @@ func TestJITDiffDP(t *testing.T) {
 		}
 		defined = append(defined, c)
 	}
-	t.Run("dp-defined", func(t *testing.T) { jitDiffBlocks(t, defined, n, 8, 17) })
-	t.Run("dp", func(t *testing.T) { jitDiffBlocks(t, dp, n/4, 8, 15) })
+	t.Run("dp-defined", func(t *testing.T) { jitDiffBlocks(t, defined, n, 17) })
+	t.Run("dp", func(t *testing.T) { jitDiffBlocks(t, dp, n/4, 15) })
 	t.Run("dp-branch", func(t *testing.T) {
-		jitDiffBlocks(t, append(defined, armClasses(t, "b-bl")...), n/4, 6, 16)
+		jitDiffBlocks(t, append(defined, armClasses(t, "b-bl")...), n/4, 16)
 	})
 }
 

@@ -266,9 +266,9 @@ func emitDispatcher(org uintptr) []byte {
 	return a.B
 }
 
-// block translates from page offset start. It returns nil when the first
-// instruction is not worth translating.
-func (t *jitTranslator) block(start uint32, c *CPU) *jitBlock {
+// block translates from page offset start and returns the number of
+// instructions, or 0 when the first instruction is not worth translating.
+func (t *jitTranslator) block(start uint32, c *CPU) uint32 {
 	a := &t.a
 	a.Org = t.org
 	t.start = start
@@ -283,7 +283,7 @@ func (t *jitTranslator) block(start uint32, c *CPU) *jitBlock {
 		}
 	}
 	if !jitWorthStarting(words[start>>2]) {
-		return nil
+		return 0
 	}
 	t.n = n
 	siteBase := uint32(len(t.j.sites))
@@ -298,7 +298,6 @@ func (t *jitTranslator) block(start uint32, c *CPU) *jitBlock {
 	t.exitTo()
 	a.Bind(enter)
 
-	ended := false
 	for i := uint32(0); i < n; i++ {
 		off := start + 4*i
 		op := words[off>>2]
@@ -318,15 +317,13 @@ func (t *jitTranslator) block(start uint32, c *CPU) *jitBlock {
 			t.site.resume = t.skip
 			t.sites = append(t.sites, t.site)
 		}
-		if i == n-1 && cond == 0xE && jitEndsBlock(op) {
-			ended = true
-		}
 	}
-	if !ended {
-		// Fall through to the next instruction.
-		t.retired(n)
-		t.chainStatic(int64(start + 4*n))
-	}
+	// Fall through to the next instruction. Also after an unconditional
+	// last instruction that ends the block: when it ran at an exit site
+	// and did not write the PC after all (TST with Rd=15, an encoding
+	// jitEndsBlock over-approximates), its site resumes here.
+	t.retired(n)
+	t.chainStatic(int64(start + 4*n))
 	// Exit stubs.
 	for k, s := range t.sites {
 		a.Bind(s.stub)
@@ -336,7 +333,7 @@ func (t *jitTranslator) block(start uint32, c *CPU) *jitBlock {
 		a.MovRI32Keep(RAX, jitExitSite)
 		a.Ret()
 	}
-	return &jitBlock{n: n}
+	return n
 }
 
 // jitEndsBlock reports instructions after which a block ends when they
@@ -355,7 +352,7 @@ func jitEndsBlock(op uint32) bool {
 		return true
 	case op>>25&7 == 4 && op>>20&1 == 1 && op&(1<<15) != 0: // LDM with the PC
 		return true
-	case op>>26&3 == 1 && op>>20&1 == 1 && op>>12&0xF == 15: // LDR to the PC
+	case op>>26&3 == 1 && op&0x02000010 != 0x02000010 && op>>20&1 == 1 && op>>12&0xF == 15: // LDR to the PC (not media)
 		return true
 	case op>>26&3 == 0 && op>>12&0xF == 15 && (op>>25&1 == 1 || op&0x90 != 0x90) &&
 		!(op>>23&3 == 2 && op>>20&1 == 0): // data processing writing the PC

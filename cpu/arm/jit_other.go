@@ -5,13 +5,13 @@ package arm
 // jitEngine does not exist off amd64: the interpreter runs everything.
 type jitEngine struct{}
 
-type jitBlock struct{}
-
 func newJIT() *jitEngine { return nil }
 
 func (c *CPU) jitEnter(p *codePage, pc uint32) bool { return false }
 
 func (j *jitEngine) stats() JITStats { return JITStats{} }
+
+func (j *jitEngine) dropped() {}
 
 // EnableJIT reports false: there is no JIT tier on this platform.
 func (c *CPU) EnableJIT(on bool) bool { return false }
