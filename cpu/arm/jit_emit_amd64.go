@@ -439,22 +439,13 @@ func (t *jitTranslator) tryUncond(op uint32) bool {
 // them).
 func (t *jitTranslator) tryMisc(op uint32) bool {
 	if op&0x0FFFFFF0 == 0x012FFF10 { // BX
-		a := &t.a
 		rm := op & 0xF
 		if rm == 15 {
 			return false
 		}
 		t.loadReg(RAX, rm)
 		t.retired(t.idx + 1)
-		thumb := a.NewLabel()
-		a.TestRI32(RAX, 1)
-		a.Jcc(CNE, thumb)
-		a.AluRI32(AND, RAX, ^3)
-		t.chainDynamic()
-		a.Bind(thumb)
-		a.AluRI32(AND, RAX, ^1)
-		a.StoreImm8(M(RBX, offT), 1)
-		t.exitTo()
+		t.interwork()
 		return true
 	}
 	return t.tryMiscOther(op)
