@@ -40,6 +40,9 @@ type Options struct {
 	MaxInsns        uint64
 	IdleWallAfter   uint64
 	MaxBootLoop     int
+	// JIT selects the CPU's execution tier (JITOn, the zero value, where
+	// the platform has a JIT; JITOff; JITLockstep for deterministic runs).
+	JIT JITMode
 	// Snapshot, when set, is restored instead of booting.
 	Snapshot *snapshot.Snapshot
 }
@@ -89,14 +92,35 @@ func (o Options) Config() Config {
 		MaxInsns:        o.MaxInsns,
 		IdleWallAfter:   o.IdleWallAfter,
 		MaxBootLoop:     o.MaxBootLoop,
+		JIT:             o.JIT,
 	}
 }
 
 // Build makes the machine o describes, restored from o.Snapshot if set.
 func Build(o Options) (*Machine, error) {
 	cfg := o.Config()
+	build := New
 	if o.Snapshot != nil {
-		return Restore(cfg, o.Snapshot)
+		build = func(c Config) (*Machine, error) { return Restore(c, o.Snapshot) }
 	}
-	return New(cfg)
+	return buildMode(cfg, build)
+}
+
+// buildMode builds the machine with build, and in lockstep mode its
+// interpreter-only copy first (lockstep.go).
+func buildMode(cfg Config, build func(Config) (*Machine, error)) (*Machine, error) {
+	if cfg.JIT != JITLockstep {
+		return build(cfg)
+	}
+	ls, err := newLockstep(cfg, build)
+	if err != nil {
+		return nil, err
+	}
+	m, err := build(cfg)
+	if err != nil {
+		ls.shadow.closeNetwork()
+		return nil, err
+	}
+	m.ls = ls
+	return m, nil
 }

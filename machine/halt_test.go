@@ -16,11 +16,25 @@ import (
 // machine and returns how the run ended and the console.
 func runHalt(t *testing.T, n uint32, cfg Config) (*Machine, Exit, string) {
 	t.Helper()
+	var out strings.Builder
+	m, err := New(haltConfig(t, n, cfg, &out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exit, err := m.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, exit, out.String()
+}
+
+// haltConfig is the configuration of runHalt's machine, printing to out.
+func haltConfig(t *testing.T, n uint32, cfg Config, out *strings.Builder) Config {
+	t.Helper()
 	img, err := os.ReadFile("testdata/halt.bin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out strings.Builder
 	cfg.SoC = ast2500.Config{RAMSize: 128 << 20, SCUUnlocked: true, Log: mmio.NewLog(&strings.Builder{})}
 	cfg.Console = func(b byte) { out.WriteByte(b) }
 	cfg.Boot = func(m *Machine) error {
@@ -33,15 +47,7 @@ func runHalt(t *testing.T, n uint32, cfg Config) (*Machine, Exit, string) {
 	if cfg.MaxInsns == 0 {
 		cfg.MaxInsns = 50e6
 	}
-	m, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exit, err := m.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, exit, out.String()
+	return cfg
 }
 
 // Linux 6.9+ halts with "Power off not available: System halted instead"

@@ -87,6 +87,9 @@ type Config struct {
 	// kernel's CONFIG_PANIC_TIMEOUT) asks for a reset every boot, for
 	// ever. 0: no limit (the hardware's behaviour).
 	MaxBootLoop int
+	// JIT selects the CPU's execution tier (jit.go); the zero value
+	// turns the JIT on where there is one.
+	JIT JITMode
 }
 
 // Machine is a running AST2500 board.
@@ -136,6 +139,9 @@ type Machine struct {
 	snapAt   uint64 // take snapReqAt when Insns reaches this (0: none)
 	snapAtFn func()
 	loaded   bool // Load replaced the state (the run loop rebases pacing)
+
+	jitOn bool      // the CPU's JIT tier is on (jit.go)
+	ls    *lockstep // JITLockstep: the interpreter's copy (lockstep.go)
 }
 
 // ErrNoBoot is returned when the machine has nothing to run.
@@ -180,6 +186,7 @@ func New(cfg Config) (*Machine, error) {
 		}
 	}
 	m.CPU = arm.New(soc)
+	m.setupJIT()
 	m.Clock.Attach(&m.CPU.Insns)
 	m.Clock.OnDue(m.CPU.EndSlice)
 	m.Clock.OnArm(func(ns uint64) { m.CPU.LimitSlice(m.Clock.InsnsUntil(ns)) })
@@ -225,6 +232,10 @@ func (m *Machine) finish(e Exit) {
 // Input delivers console input from any goroutine.
 func (m *Machine) Input(p []byte) {
 	b := append([]byte(nil), p...)
+	if m.ls != nil && m != m.ls.shadow {
+		m.Clock.Post(func() { m.ls.leaderInput(m, b) })
+		return
+	}
 	m.Clock.Post(func() {
 		m.consoleActive()
 		m.SoC.UART[4].Receive(b)
@@ -287,8 +298,16 @@ const maxSlice = 200000
 
 // Run runs the machine until it powers off, halts, resets with NoReboot,
 // or Stop is called. The network backend and capture are closed on return.
-func (m *Machine) Run() (Exit, error) {
+func (m *Machine) Run() (exit Exit, err error) {
 	defer m.closeNetwork()
+	if m.ls != nil && m != m.ls.shadow {
+		m.ls.startShadow(m)
+		defer func() {
+			if lerr := m.ls.stopShadow(); lerr != nil && err == nil {
+				exit, err = ExitStopped, lerr
+			}
+		}()
+	}
 	c := m.CPU
 	clk := m.Clock
 	wallStart := time.Now()
@@ -323,6 +342,9 @@ func (m *Machine) Run() (Exit, error) {
 			m.loaded = false
 			wallStart, guestStart = time.Now(), clk.Now()
 		}
+		if m.ls != nil && m == m.ls.shadow && !m.ls.shadowTop(m) {
+			continue
+		}
 		clk.RunPosted()
 		clk.RunDue()
 		if m.exitSet.Load() || m.resetReq != 0 || m.snapReq != nil {
@@ -350,7 +372,13 @@ func (m *Machine) Run() (Exit, error) {
 			if m.snapAt > c.Insns && m.snapAt-c.Insns < budget {
 				budget = m.snapAt - c.Insns
 			}
+			if m.ls != nil && m == m.ls.shadow && !m.ls.shadowBudget(m, &budget) {
+				continue
+			}
 			c.Run(budget)
+			if m.ls != nil && !m.ls.afterSlice(m) {
+				continue
+			}
 			if m.cfg.Paced {
 				m.pace(&wallStart, guestStart)
 			}

@@ -51,6 +51,9 @@ type Report struct {
 	// Decompress says how the zImage's kernel was inflated: "host (xz)"
 	// or "guest decompressor (why)" ("" when no zImage was booted).
 	Decompress string `json:"decompress,omitempty"`
+	// Tier is the CPU tier that ran the guest: "jit", "interpreter"
+	// or the lockstep check (machine.Machine.Tier).
+	Tier string `json:"tier,omitempty"`
 }
 
 // Meta describes the run for the report.

@@ -4,7 +4,8 @@
 # with the ratio and ast2500emu's guest instruction count. Extra ast2500emu
 # flags come from $EMU_FLAGS (e.g. EMU_FLAGS=--guest-decompress to run the
 # zImage's own decompressor; AST2500EMU_NO_CACHE=1 to inflate on the host
-# without the kernel cache); the last column says which path ran.
+# without the kernel cache; --jit=off for the interpreter, the JIT being on
+# by default); the last column says which path ran.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -14,7 +15,7 @@ boards=("$@")
 command -v qemu-system-arm >/dev/null || { echo "qemu-system-arm not installed (apt-get install qemu-system-arm)" >&2; exit 1; }
 EMU=$(mktemp -d)/ast2500emu
 (cd "$ROOT" && go build -o "$EMU" ./cmd/ast2500emu)
-printf '%-12s %10s %10s %7s %14s  %s\n' board ast2500emu qemu ratio instructions decompression
+printf '%-12s %10s %10s %7s %14s  %-12s %s\n' board ast2500emu qemu ratio instructions tier decompression
 for b in "${boards[@]}"; do
 	case $b in
 	romulus) qm=romulus-bmc dtb=aspeed-bmc-opp-romulus.dtb ;;
@@ -26,10 +27,11 @@ for b in "${boards[@]}"; do
 	sleep 1
 	insns=$(grep -o 'after [0-9]* instructions' "$stats" | awk '{print $2}')
 	path=$(sed -n 's/^ast2500emu: kernel decompression: //p' "$stats")
+	tier=$(sed -n 's/^ast2500emu: tier: \([^;]*\);.*/\1/p' "$stats")
 	qemu=$(python3 "$HERE/boottime.py" qemu-system-arm -M "$qm" -m 512M -no-reboot \
 		-kernel "$G/zImage" -dtb "$G/$dtb" -initrd "$G/initramfs.cpio.gz" \
 		-display none -monitor none -serial stdio -nic none | tail -1)
 	ratio=$(python3 -c "print('%.2f' % ($ours / $qemu))")
-	printf '%-12s %9ss %9ss %6sx %14s  %s\n' "$b" "$ours" "$qemu" "$ratio" "${insns:-?}" "${path:-?}"
+	printf '%-12s %9ss %9ss %6sx %14s  %-12s %s\n' "$b" "$ours" "$qemu" "$ratio" "${insns:-?}" "${tier:-?}" "${path:-?}"
 	rm -f "$stats"
 done

@@ -21,7 +21,9 @@
 #
 # Environment: MIB (default 4), REPEAT (default 3), LOOP (default 200),
 # QEMU (default qemu-system-arm), EMU (an ast2500emu binary; default: go
-# build), EMU_ARGS (extra ast2500emu flags, e.g. --cpuprofile FILE),
+# build), EMU_ARGS (extra ast2500emu flags, e.g. --cpuprofile FILE, or
+# --jit=off to measure the interpreter alone: the JIT is on by default),
+# INTERP=1 (also run ast2500emu with --jit=off and print its ratio),
 # TIMEOUT (seconds per step, default 600), KEEP=1 keeps the console logs.
 set -euo pipefail
 
@@ -46,7 +48,7 @@ if [ -z "${EMU:-}" ]; then
 	(cd "$ROOT" && go build -o "$EMU" ./cmd/ast2500emu)
 fi
 
-export MIB=${MIB:-4} REPEAT=${REPEAT:-3} LOOP=${LOOP:-200} TIMEOUT=${TIMEOUT:-600} WORK board EMU_ARGS=${EMU_ARGS:-}
+export MIB=${MIB:-4} REPEAT=${REPEAT:-3} LOOP=${LOOP:-200} TIMEOUT=${TIMEOUT:-600} WORK board EMU_ARGS=${EMU_ARGS:-} INTERP=${INTERP:-0}
 exec python3 - "$EMU" "$QEMU" "$qmachine" "$G" "$dtb" <<'PY'
 import os, select, shlex, subprocess, sys, time
 
@@ -139,22 +141,30 @@ def measure(name, argv):
 
 ours = measure("ast2500emu", [emu, "boot", "-M", board, "--nic", "none", "--pace", "off"] +
                shlex.split(os.environ["EMU_ARGS"]))
+interp = None
+if os.environ["INTERP"] == "1":
+    interp = measure("ast2500emu-interp", [emu, "boot", "-M", board, "--nic", "none", "--pace", "off"] +
+                     shlex.split(os.environ["EMU_ARGS"]) + ["--jit=off"])
 theirs = measure("qemu", [qemu, "-M", qmachine, "-m", "512M", "-no-reboot",
                           "-kernel", os.path.join(G, "zImage"), "-dtb", os.path.join(G, dtb),
                           "-initrd", os.path.join(G, "initramfs.cpio.gz"),
                           "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none"])
 
 print("bench-user: %s, %d MiB, %d repeats; seconds of emulator CPU time (wall time)" % (board, MIB, REPEAT))
-print("%-16s %18s %18s %7s" % ("workload", "ast2500emu", "qemu", "ratio"))
-def row(name, o, q):
-    print("%-16s %7.2fs (%7.2fs) %7.2fs (%7.2fs) %6.2fx" % (name, o[0], o[1], q[0], q[1], o[0] / q[0]))
+print("%-16s %18s %18s %7s%s" % ("workload", "ast2500emu", "qemu", "ratio", "  --jit=off ratio" if interp else ""))
+def row(name, o, q, i):
+    extra = "  %7.2fs %6.2fx" % (i[0], i[0] / q[0]) if i else ""
+    print("%-16s %7.2fs (%7.2fs) %7.2fs (%7.2fs) %6.2fx%s" % (name, o[0], o[1], q[0], q[1], o[0] / q[0], extra))
 for kind in ("cpu", "sys"):
-    so, sq = [0.0, 0.0], [0.0, 0.0]
-    for (k, name, _), o, q in zip(WORKLOADS, ours, theirs):
+    so, sq, si = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
+    for n, ((k, name, _), o, q) in enumerate(zip(WORKLOADS, ours, theirs)):
         if k != kind:
             continue
+        i = interp[n] if interp else None
         so = [so[0] + o[0], so[1] + o[1]]
         sq = [sq[0] + q[0], sq[1] + q[1]]
-        row(name, o, q)
-    row(kind + " total", so, sq)
+        if i:
+            si = [si[0] + i[0], si[1] + i[1]]
+        row(name, o, q, i)
+    row(kind + " total", so, sq, si if interp else None)
 PY

@@ -46,6 +46,8 @@ type bootOptions struct {
 	cpuProf  string
 	debug    debugOptions // --gdb, -S, --trace-insn (gdb.go, trace.go)
 	stats    bool
+	jit      string // --jit (jit.go)
+	det      bool   // a deterministic run (smoke --deterministic)
 	// guestDecompress runs a zImage's own decompressor (no host shortcut).
 	guestDecompress bool
 
@@ -90,7 +92,8 @@ func (o *bootOptions) register(cmd *cobra.Command) {
 	f.StringVar(&o.bootMode, "boot", "firmware", "with --mtd: firmware (the image's boot loader runs from the reset vector) or direct (kernel, dtb and initramfs from the image's FIT at 0x80000)")
 	f.BoolVar(&o.guestDecompress, "guest-decompress", false, "run a zImage's own decompressor in the guest instead of inflating the kernel on the host (slower; for fidelity)")
 	o.front.register(f)
-	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time and MIPS on exit (stderr)")
+	f.BoolVar(&o.stats, "stats", false, "print instructions executed, guest time, wall time, MIPS and the CPU tier's figures on exit (stderr)")
+	registerJIT(f, &o.jit)
 }
 
 // ramSizes are the RAM sizes -m takes: what the AST2500's SDMC supports.
@@ -184,6 +187,10 @@ func (o *bootOptions) machineOptions(cmd *cobra.Command, console func(byte)) (ma
 		return cfg, err
 	}
 	if err := o.debug.validate(); err != nil {
+		return cfg, err
+	}
+	jit, err := o.jitMode(o.det)
+	if err != nil {
 		return cfg, err
 	}
 	for _, item := range o.logItems {
@@ -309,6 +316,7 @@ func (o *bootOptions) machineOptions(cmd *cobra.Command, console func(byte)) (ma
 		GuestDecompress: o.guestDecompress,
 		NoReboot:        o.noReboot,
 		MaxBootLoop:     bootLoopLimit,
+		JIT:             jit,
 	}
 	return cfg, nil
 }
@@ -595,6 +603,7 @@ otherwise. Ctrl-A x quits, Ctrl-A h lists the console commands.`,
 					}
 					fmt.Fprintf(os.Stderr, "ast2500emu: kernel decompression: %s%s\n", m.Decompress, cached)
 				}
+				printJITStats("ast2500emu", m)
 			}
 			restore()
 			if serr := o.saveFlash(); serr != nil && err == nil {

@@ -75,6 +75,8 @@ func TestBadInputExitStatus2(t *testing.T) {
 	}{
 		{"unknown flag", []string{"boot", "--bogus"}, "unknown flag"},
 		{"unknown machine", []string{"boot", "-M", "palmetto"}, "unknown machine"},
+		{"jit lockstep in boot", []string{"boot", "--jit", "lockstep"}, "--jit lockstep: only for smoke --deterministic"},
+		{"bad jit", []string{"boot", "--jit", "maybe"}, `--jit "maybe": want on, off or lockstep`},
 		{"bad memory", []string{"boot", "-m", "300M"}, "-m"},
 		{"unknown log item", []string{"boot", "-d", "guest_errors"}, "-d guest_errors: unknown log item"},
 		{"bad nic", []string{"boot", "--nic", "vde"}, `--nic "vde": unknown network backend "vde"`},

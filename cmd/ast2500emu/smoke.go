@@ -384,6 +384,7 @@ func (o *smokeOptions) run(cmd *cobra.Command) error {
 			o.boot.nic = []string{network.KindNone}
 		}
 	}
+	o.boot.det = o.det
 	switch o.boot.pace {
 	case "on", "off", "auto":
 	default:
@@ -645,7 +646,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 	}
 
 	var res smoke.Result
-	decompress := ""
+	decompress, tier := "", ""
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -694,7 +695,10 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		}
 		replayLine(m)
 		res = smoke.Run(m, rc)
-		decompress = m.Decompress
+		decompress, tier = m.Decompress, m.Tier()
+		if bo.stats {
+			printJITStats("ast2500emu smoke: "+name, m)
+		}
 	}()
 	if flush != nil {
 		if ferr := flush(); ferr != nil && err == nil {
@@ -705,7 +709,7 @@ func (o *smokeOptions) runOne(cmd *cobra.Command, p plan, kernel string, idx, to
 		return rep, err
 	}
 	rep = smoke.NewReport(res, meta)
-	rep.Decompress = decompress
+	rep.Decompress, rep.Tier = decompress, tier
 	if path := outPath(o.report, idx+1, total, ".json"); path != "" {
 		if werr := rep.WriteJSON(path); werr != nil {
 			return rep, hostError{fmt.Errorf("--report: %v", werr)}

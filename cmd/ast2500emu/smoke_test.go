@@ -68,6 +68,8 @@ func TestSmokeUsage(t *testing.T) {
 	}{
 		{[]string{"--allow", "bogus"}, "unknown class"},
 		{[]string{"--deterministic", "--nic", "user"}, "--deterministic needs --nic none"},
+		{[]string{"--jit", "fast"}, "--jit \"fast\": want on, off or lockstep"},
+		{[]string{"--jit", "lockstep"}, "--jit lockstep: only for smoke --deterministic"},
 		{[]string{"--expect", "("}, "expect"},
 		{[]string{"--send", `\q`}, "unknown escape"},
 		{[]string{"--script", bad}, "bad.script:2"},
@@ -294,27 +296,39 @@ func TestSmokeBundledGuest(t *testing.T) {
 
 	// Determinism: the pass run and both matrix runs (two processes, the
 	// matrix runs in parallel) had the same inputs.
-	ref, _ := os.ReadFile(p("pass.log"))
-	refRep := readReport(t, p("pass.json"))
 	for _, n := range []string{"1", "2"} {
-		con, _ := os.ReadFile(p("matrix-" + n + ".log"))
-		if !bytes.Equal(con, ref) {
-			t.Errorf("matrix run %s: console differs from the pass run (%d vs %d bytes)", n, len(con), len(ref))
+		sameRun(t, "matrix run "+n, p("pass"), p("matrix-"+n))
+	}
+}
+
+// sameRun checks that two deterministic smoke runs (their FILE.log
+// console logs and FILE.json reports) printed byte-identical consoles
+// and reached every stage and step at the same instruction count and
+// guest time.
+func sameRun(t *testing.T, what, refBase, base string) {
+	t.Helper()
+	ref, _ := os.ReadFile(refBase + ".log")
+	refRep := readReport(t, refBase+".json")
+	con, _ := os.ReadFile(base + ".log")
+	if len(con) == 0 || !bytes.Equal(con, ref) {
+		t.Errorf("%s: console differs from %s (%d vs %d bytes)", what, filepath.Base(refBase), len(con), len(ref))
+	}
+	r := readReport(t, base+".json")
+	if r.Instructions != refRep.Instructions || r.GuestNs != refRep.GuestNs {
+		t.Errorf("%s: %d insns %d ns, %s %d insns %d ns", what, r.Instructions, r.GuestNs, filepath.Base(refBase), refRep.Instructions, refRep.GuestNs)
+	}
+	if len(r.Stages) != len(refRep.Stages) || len(r.Steps) != len(refRep.Steps) {
+		t.Fatalf("%s: %d stages %d steps, %s %d and %d", what, len(r.Stages), len(r.Steps), filepath.Base(refBase), len(refRep.Stages), len(refRep.Steps))
+	}
+	for i, s := range r.Stages {
+		a, b := s.At, refRep.Stages[i].At
+		if (a == nil) != (b == nil) || (a != nil && (a.Insns != b.Insns || a.GuestNs != b.GuestNs)) {
+			t.Errorf("%s: stage %s at %+v, %s at %+v", what, s.Name, a, filepath.Base(refBase), b)
 		}
-		r := readReport(t, p("matrix-"+n+".json"))
-		if r.Instructions != refRep.Instructions || r.GuestNs != refRep.GuestNs {
-			t.Errorf("matrix run %s: %d insns %d ns, pass run %d insns %d ns", n, r.Instructions, r.GuestNs, refRep.Instructions, refRep.GuestNs)
-		}
-		for i, s := range r.Stages {
-			a, b := s.At, refRep.Stages[i].At
-			if (a == nil) != (b == nil) || (a != nil && (a.Insns != b.Insns || a.GuestNs != b.GuestNs)) {
-				t.Errorf("matrix run %s: stage %s at %+v, pass run at %+v", n, s.Name, a, b)
-			}
-		}
-		for i, s := range r.Steps {
-			if s.End.Insns != refRep.Steps[i].End.Insns {
-				t.Errorf("matrix run %s: step %d ended at %d insns, pass run at %d", n, i+1, s.End.Insns, refRep.Steps[i].End.Insns)
-			}
+	}
+	for i, s := range r.Steps {
+		if s.End.Insns != refRep.Steps[i].End.Insns {
+			t.Errorf("%s: step %d ended at %d insns, %s at %d", what, i+1, s.End.Insns, filepath.Base(refBase), refRep.Steps[i].End.Insns)
 		}
 	}
 }

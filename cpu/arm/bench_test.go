@@ -3,7 +3,8 @@
 // million instructions) on the harness board of systest_test.go, checks its
 // checksum line against testdata/bench/bench.expected (the same C program
 // built for Linux and run under qemu-arm -cpu arm1176) and reports MIPS.
-// testdata/bench/compare-qemu.sh compares the result with QEMU's speed.
+// BenchmarkCPUJIT runs it with the JIT tier. testdata/bench/compare-qemu.sh
+// compares the results with QEMU's speed.
 package arm
 
 import (
@@ -13,13 +14,21 @@ import (
 	"testing"
 )
 
-func BenchmarkCPU(b *testing.B) {
+func BenchmarkCPU(b *testing.B) { benchCPU(b, false) }
+
+// BenchmarkCPUJIT is BenchmarkCPU with the JIT tier on (amd64).
+func BenchmarkCPUJIT(b *testing.B) { benchCPU(b, true) }
+
+func benchCPU(b *testing.B, jit bool) {
 	img := sysImage(b, "bench", "bench")
 	want, err := os.ReadFile(filepath.Join("..", "..", "testdata", "bench", "bench.expected"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	board := newSysBoard()
+	if jit && !board.cpu.EnableJIT(true) {
+		b.Skip("no JIT on this platform")
+	}
 	const budget = 2_000_000_000
 	var total uint64
 	b.ReportAllocs()
