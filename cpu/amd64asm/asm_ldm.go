@@ -9,4 +9,3 @@ func (a *Asm) Imul32M(dst Reg, m Mem) { a.opM(false, []byte{0x0F, 0xAF}, dst, m,
 
 // Imul64M is imul dst, qword [m] (low 64 bits of the product).
 func (a *Asm) Imul64M(dst Reg, m Mem) { a.opM(true, []byte{0x0F, 0xAF}, dst, m, false) }
-
