@@ -76,6 +76,7 @@ type jitEngine struct {
 	pages     []*jitPage
 	sites     []jitSite
 	threshold uint8
+	maxPages  int // page tables kept before a reset (jitMaxPages; tests lower it)
 	st        JITStats
 	lockstep  bool
 }
@@ -96,7 +97,7 @@ var jitPerfMap = func() *os.File {
 }()
 
 func newJIT() *jitEngine {
-	return &jitEngine{threshold: jitThreshold}
+	return &jitEngine{threshold: jitThreshold, maxPages: jitMaxPages}
 }
 
 // EnableJIT turns the JIT tier on or off and reports whether it is on
@@ -260,7 +261,7 @@ func (j *jitEngine) dropped() { j.st.Invalidate++ }
 // translate builds the block starting at pc and returns its length, or 0
 // when the first instruction is one the tier leaves to the interpreter.
 func (j *jitEngine) translate(c *CPU, p *codePage, pc uint32) uint8 {
-	if len(j.mem)-j.used < jitMaxBlockCode || len(j.sites) > 1<<24 || len(j.pages) >= jitMaxPages {
+	if len(j.mem)-j.used < jitMaxBlockCode || len(j.sites) > 1<<24 || len(j.pages) >= j.maxPages {
 		// Full: drop every translation and start again. No generated
 		// code is running (translation happens in the run loop).
 		j.st.Flushes++

@@ -339,6 +339,9 @@ func (p *jdPair) fresh(t testing.TB) {
 	if !p.cj.EnableJIT(true) && t != nil {
 		t.Skip("no JIT here")
 	}
+	if jdMaxPages > 0 {
+		p.cj.jit.maxPages = jdMaxPages
+	}
 	p.blocks = 0
 }
 
@@ -462,6 +465,7 @@ func jitDiffBlocks(t *testing.T, classes []difftest.Class, blocks int, seed int6
 		}
 	}
 	p.addStats()
+	jdLastStats = p.st
 	var missing []string
 	for _, c := range cs {
 		if seen[c.Name] == 0 {
@@ -504,6 +508,26 @@ func envInt(t *testing.T, name string, def int64) int64 {
 
 // TestJITDiff is the differential test: a bounded slice by default,
 // AST2500EMU_JIT_DIFF blocks when set.
+// jdMaxPages, when set, makes the JIT reset its cache after that many
+// page tables, so that resets happen while blocks run.
+var jdMaxPages int
+
+// jdLastStats is the JIT's figures summed over the last jitDiffBlocks run.
+var jdLastStats JITStats
+
+// TestJITDiffFlush runs the differential test with a cache that resets
+// every few pages: translations dropped and made again mid-run must not
+// change anything.
+func TestJITDiffFlush(t *testing.T) {
+	jdMaxPages = 2
+	defer func() { jdMaxPages = 0 }()
+	jitDiffBlocks(t, difftest.ARMClasses, int(envInt(t, "AST2500EMU_JIT_DIFF_FLUSH", 3000)), 7)
+	if jdLastStats.Flushes == 0 {
+		t.Fatal("the cache never reset")
+	}
+	t.Logf("%d resets", jdLastStats.Flushes)
+}
+
 func TestJITDiff(t *testing.T) {
 	blocks := envInt(t, "AST2500EMU_JIT_DIFF", 20000)
 	if testing.Short() && os.Getenv("AST2500EMU_JIT_DIFF") == "" {
