@@ -26,29 +26,12 @@ func jitDPBlocks(t *testing.T, def int) int {
 	return def
 }
 
-func armClasses(t *testing.T, names ...string) []difftest.Class {
-	var out []difftest.Class
-	for _, n := range names {
-		found := false
-		for _, c := range difftest.ARMClasses {
-			if c.Name == n {
-				out = append(out, c)
-				found = true
-			}
-		}
-		if !found {
-			t.Fatalf("no class %q", n)
-		}
-	}
-	return out
-}
-
 // TestJITDiffDP runs random blocks of data-processing instructions (flags
 // flowing from one to the next), alone and mixed with branches so that
 // conditions are exercised.
 func TestJITDiffDP(t *testing.T) {
 	n := jitDPBlocks(t, 4000)
-	dp := armClasses(t, "dp-imm", "dp-shift-imm", "dp-shift-reg")
+	dp := jitClasses(t, "dp-imm", "dp-shift-imm", "dp-shift-reg")
 	// The classes draw encodings the interpreter treats as undefined
 	// (TST..CMN with Rd != 0, MOV/MVN with Rn != 0); without them, blocks
 	// run to their end and flags flow through all of them.
@@ -64,7 +47,7 @@ func TestJITDiffDP(t *testing.T) {
 	t.Run("dp-defined", func(t *testing.T) { jitDiffBlocks(t, defined, n, 17) })
 	t.Run("dp", func(t *testing.T) { jitDiffBlocks(t, dp, n/4, 15) })
 	t.Run("dp-branch", func(t *testing.T) {
-		jitDiffBlocks(t, append(defined, armClasses(t, "b-bl")...), n/4, 16)
+		jitDiffBlocks(t, append(defined, jitClasses(t, "b-bl")...), n/4, 16)
 	})
 }
 
@@ -281,7 +264,7 @@ func TestJITDPPC(t *testing.T) {
 func TestJITDPCoverage(t *testing.T) {
 	undef := reflect.ValueOf(opUndef).Pointer()
 	total, native := 0, 0
-	for _, c := range armClasses(t, "dp-imm", "dp-shift-imm", "dp-shift-reg") {
+	for _, c := range jitClasses(t, "dp-imm", "dp-shift-imm", "dp-shift-reg") {
 		rnd := rand.New(rand.NewSource(int64(len(c.Name))))
 		for i := 0; i < 20000; i++ {
 			op := c.Gen(rnd)&0x0FFFFFFF | 0xE0000000

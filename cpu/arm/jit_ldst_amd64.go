@@ -207,15 +207,7 @@ func (t *jitTranslator) ldstAccess(op, rn, rt uint32, size int, signed, writebac
 	// A load to the PC interworks (loadWritePC): bit 0 selects Thumb.
 	a.MovRR32(RAX, R8)
 	t.retired(t.idx + 1)
-	thumb := a.NewLabel()
-	a.TestRI32(RAX, 1)
-	a.Jcc(CNE, thumb)
-	a.AluRI32(AND, RAX, ^3)
-	t.chainDynamic()
-	a.Bind(thumb)
-	a.AluRI32(AND, RAX, ^1)
-	a.StoreImm8(M(RBX, offT), 1)
-	t.exitTo()
+	t.interwork()
 	return true
 }
 
