@@ -86,16 +86,11 @@ func (t *Tracer) before(pc uint32) bool {
 	}
 	c := t.cpu
 	t.thumb = c.Thumb()
-	var b [4]byte
-	n := 4
-	if t.thumb {
-		n = 2
+	op, ok := c.InsnAt(pc)
+	if !ok {
+		op = 0xFFFFFFFF // unmapped: the fetch aborts
 	}
-	if c.ReadVirt(pc, b[:n]) {
-		t.op = uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
-	} else {
-		t.op = 0xFFFFFFFF // unmapped: the fetch aborts
-	}
+	t.op = op
 	for i := range t.regs {
 		t.regs[i] = c.Reg(i)
 	}

@@ -180,14 +180,7 @@ func lockstepTrace(a, b LockstepSide, o LockstepOptions, start lockstepPoint, n 
 	c := ref.CPU
 	c.SetHooks(&Hooks{Before: func(pc uint32) bool {
 		s := step{pc: pc, thumb: c.T}
-		var w [4]byte
-		size := 4
-		if s.thumb {
-			size = 2
-		}
-		if c.ReadVirt(pc, w[:size]) {
-			s.op = uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 | uint32(w[3])<<24
-		}
+		s.op, _ = c.InsnAt(pc)
 		if len(last) == o.Trace {
 			copy(last, last[1:])
 			last = last[:len(last)-1]

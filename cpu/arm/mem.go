@@ -580,6 +580,21 @@ func (c *CPU) physWrite(va uint32, size int, v uint32, fl int, faultVA uint32) b
 	return true
 }
 
+// InsnAt reads the instruction at virtual address pc in the current
+// instruction set (a halfword in Thumb state) for tracers and debuggers;
+// ok is false when pc does not translate.
+func (c *CPU) InsnAt(pc uint32) (op uint32, ok bool) {
+	var w [4]byte
+	n := 4
+	if c.T {
+		n = 2
+	}
+	if !c.ReadVirt(pc, w[:n]) {
+		return 0, false
+	}
+	return uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 | uint32(w[3])<<24, true
+}
+
 // ReadVirt reads guest memory through the current MMU view without side
 // effects on the guest's fault registers (debuggers, tracers). It returns
 // false if any byte is unmapped.
